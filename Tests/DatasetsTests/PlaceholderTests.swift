@@ -1,0 +1,2 @@
+import XCTest
+final class DatasetsPlaceholderTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class FeatureStorePlaceholderTests: XCTestCase { func testBuilds() {} }

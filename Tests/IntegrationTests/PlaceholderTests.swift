@@ -1,0 +1,2 @@
+import XCTest
+final class IntegrationPlaceholderTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class LinearAlgebraPlaceholderTests: XCTestCase { func testBuilds() {} }

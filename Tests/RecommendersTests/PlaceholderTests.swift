@@ -1,0 +1,2 @@
+import XCTest
+final class RecommendersPlaceholderTests: XCTestCase { func testBuilds() {} }
