@@ -1,0 +1,56 @@
+import COpenBLAS
+
+/// Thin wrappers over OpenBLAS level-2/3 routines on row-major `Float` buffers.
+///
+/// Leading dimensions are row strides (`lda >= ` the stored row length). Several threads may call
+/// these at once on distinct output buffers.
+public enum BLAS {
+    /// `C = alpha * op(A) * op(B) + beta * C` (`cblas_sgemm`, row-major).
+    ///
+    /// - Parameters:
+    ///   - transposeA: `op(A) = Aᵀ`; A is stored `[k, m]` when true, `[m, k]` when false.
+    ///   - transposeB: `op(B) = Bᵀ`; B is stored `[n, k]` when true, `[k, n]` when false.
+    ///   - m, n, k: `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, C is `[m, n]`.
+    ///   - c: output `[m, n]` with row stride `ldc`; not read when `beta == 0`.
+    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
+                    beta, c, Int32(max(ldc, 1)))
+    }
+
+    /// `y = alpha * op(A) * x + beta * y` (`cblas_sgemv`, row-major).
+    ///
+    /// - Parameters:
+    ///   - a: stored `[rows, cols]` with row stride `lda`.
+    ///   - transpose: `op(A) = Aᵀ`; then x is `[rows]` and y is `[cols]`, else x is `[cols]`, y `[rows]`.
+    public static func gemv(transpose: Bool = false, rows: Int, cols: Int, alpha: Float = 1,
+                            a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+                            beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        guard rows > 0, cols > 0 else {
+            let outputCount = transpose ? cols : rows
+            for i in 0..<outputCount { y[i] = beta == 0 ? 0 : beta * y[i] }
+            return
+        }
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
+                    alpha, a, Int32(max(lda, 1)), x, 1, beta, y, 1)
+    }
+
+    /// Upper triangle of `C = alpha * op(A) * op(A)ᵀ + beta * C` (`cblas_ssyrk`, row-major).
+    ///
+    /// - Parameters:
+    ///   - transpose: when true A is stored `[k, n]` and `C = alpha * AᵀA + beta * C` (a Gram matrix);
+    ///     when false A is stored `[n, k]` and `C = alpha * AAᵀ + beta * C`.
+    ///   - c: `[n, n]` with row stride `ldc`; only entries with `col >= row` are written
+    ///     (see `Matrix.mirrorUpperTriangle`).
+    public static func syrk(transpose: Bool, n: Int, k: Int, alpha: Float = 1,
+                            a: UnsafePointer<Float>, lda: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard n > 0 else { return }
+        cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k),
+                    alpha, a, Int32(max(lda, 1)), beta, c, Int32(max(ldc, 1)))
+    }
+}
