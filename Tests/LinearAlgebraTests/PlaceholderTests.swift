@@ -1,2 +1,0 @@
-import XCTest
-final class LinearAlgebraPlaceholderTests: XCTestCase { func testBuilds() {} }
