@@ -1,2 +1,0 @@
-import XCTest
-final class EvaluationPlaceholderTests: XCTestCase { func testBuilds() {} }
