@@ -1,0 +1,60 @@
+import Foundation
+
+extension EvaluationReport {
+    /// The report file for `model` on `dataset` under `reportsDirectory`:
+    /// `<reportsDirectory>/<dataset>/<model>.json`, with every character outside `A-Z a-z 0-9 . _ -`
+    /// in the two names replaced by `_`.
+    public static func fileURL(reportsDirectory: URL, dataset: String, model: String) -> URL {
+        reportsDirectory
+            .appendingPathComponent(fileSafe(dataset), isDirectory: true)
+            .appendingPathComponent(fileSafe(model) + ".json", isDirectory: false)
+    }
+
+    /// Writes the report to `reports/<dataset>/<model>.json` under `reportsDirectory` as pretty-printed
+    /// JSON with sorted keys, creating folders as needed; the file is written to a temporary file and
+    /// renamed into place, so readers never see half a report. Returns the file written.
+    @discardableResult
+    public func write(to reportsDirectory: URL) throws -> URL {
+        let file = Self.fileURL(reportsDirectory: reportsDirectory, dataset: dataset, model: model)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var data = try Self.encoder.encode(self)
+        data.append(contentsOf: Array("\n".utf8))
+        try data.write(to: file, options: .atomic)
+        return file
+    }
+
+    /// Reads a report written by `write(to:)`.
+    public static func load(from file: URL) throws -> EvaluationReport {
+        try decoder.decode(EvaluationReport.self, from: Data(contentsOf: file))
+    }
+
+    /// Every report (`*.json`) in one dataset's folder, `reports/<dataset>/`, sorted by model name.
+    public static func loadAll(datasetDirectory: URL) throws -> [EvaluationReport] {
+        try FileManager.default.contentsOfDirectory(at: datasetDirectory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .map(load(from:))
+            .sorted { $0.model < $1.model }
+    }
+
+    private static func fileSafe(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
+
+    /// ISO 8601 dates; non-finite numbers as the strings "NaN", "Infinity", "-Infinity".
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+}

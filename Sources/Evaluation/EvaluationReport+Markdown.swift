@@ -1,0 +1,81 @@
+import Foundation
+
+extension EvaluationReport {
+    /// The cutoffs K found in `testMetrics` / `validationMetrics` keys (`"NDCG@K"`), ascending.
+    public var cutoffs: [Int] {
+        Set((Array(testMetrics.keys) + Array(validationMetrics.keys)).compactMap { key -> Int? in
+            guard key.hasPrefix("NDCG@") else { return nil }
+            return Int(key.dropFirst("NDCG@".count))
+        }).sorted()
+    }
+
+    /// The report as markdown: configuration, validation and test metrics for every cutoff, test
+    /// coverage, test metrics per history-length bucket, the grid tried and the timings.
+    public func markdown() -> String {
+        let createdAt = ISO8601DateFormatter().string(from: self.createdAt)
+        let counts = self.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return """
+        # \(model) on \(dataset) (\(protocolName))
+
+        Created \(createdAt)\(counts.isEmpty ? "" : "; \(counts)").
+
+        ## Configuration
+
+        \(configurationTable().rendered())
+        ## Metrics
+
+        \(metricsTable().rendered())
+        ## Test metrics by history length
+
+        \(bucketTable().rendered())
+        ## Configurations tried (validation)
+
+        \(gridTable().rendered())
+        ## Timings (seconds)
+
+        \(timingTable().rendered())
+        """
+    }
+
+    private func configurationTable() -> MarkdownTable {
+        MarkdownTable(header: ["parameter", "value"],
+                      rows: config.sorted { $0.key < $1.key }.map { [$0.key, $0.value] })
+    }
+
+    private func metricsTable() -> MarkdownTable {
+        var table = MarkdownTable(header: ["metric", "validation", "test"], rightAligned: [1, 2])
+        let keys = cutoffs.flatMap { [MetricKey.hitRate(at: $0), MetricKey.recall(at: $0), MetricKey.ndcg(at: $0)] }
+            + [MetricKey.mrr]
+        table.rows = keys.map { [$0, MarkdownTable.metric(validationMetrics[$0]), MarkdownTable.metric(testMetrics[$0])] }
+        table.rows += cutoffs.map(MetricKey.coverage(at:)).map { [$0, "–", MarkdownTable.metric(testCoverage[$0])] }
+        return table
+    }
+
+    private func bucketTable() -> MarkdownTable {
+        let keys = [MetricKey.hitRate(at: 10), MetricKey.ndcg(at: 10), MetricKey.mrr]
+        var table = MarkdownTable(header: ["history length", "users"] + keys, rightAligned: Set(1...keys.count + 1))
+        table.rows = testBuckets.map { bucket in
+            [bucket.label, "\(bucket.userCount)"] + keys.map { MarkdownTable.metric(bucket.metrics[$0]) }
+        }
+        return table
+    }
+
+    private func gridTable() -> MarkdownTable {
+        let keys = [MetricKey.ndcg(at: 10), MetricKey.hitRate(at: 10), MetricKey.mrr]
+        var table = MarkdownTable(header: ["configuration"] + keys + ["chosen"], rightAligned: Set(1...keys.count))
+        table.rows = grid
+            .sorted { ($0.validationMetrics[keys[0]] ?? -.infinity) > ($1.validationMetrics[keys[0]] ?? -.infinity) }
+            .map { point in
+                [MarkdownTable.config(point.config)] + keys.map { MarkdownTable.metric(point.validationMetrics[$0]) }
+                    + [point.config == config ? "yes" : ""]
+            }
+        return table
+    }
+
+    private func timingTable() -> MarkdownTable {
+        let order = ["fit", "validation", "test", "total"]
+        let stages = order.filter { timings[$0] != nil } + timings.keys.filter { !order.contains($0) }.sorted()
+        return MarkdownTable(header: ["stage", "seconds"], rightAligned: [1],
+                             rows: stages.map { [$0, MarkdownTable.seconds(timings[$0])] })
+    }
+}

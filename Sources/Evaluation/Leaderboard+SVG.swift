@@ -1,0 +1,85 @@
+import Foundation
+
+extension Leaderboard {
+    /// A horizontal bar chart of test NDCG@10 per model, best on top, with confidence-interval error
+    /// bars and the value printed after each bar: a self-contained SVG document (no scripts, no
+    /// external fonts or styles).
+    public func svgBarChart() -> String {
+        let labelWidth = 12.0 + 7.5 * Double(entries.map(\.model.count).max() ?? 0)
+        let plotWidth = 480.0, rowHeight = 28.0, top = 48.0, valueWidth = 130.0
+        let plotHeight = rowHeight * Double(entries.count)
+        let width = labelWidth + plotWidth + valueWidth, height = top + plotHeight + 40
+        let highest = entries.map { $0.ndcg + ($0.ndcgHalfWidth ?? 0) }.max() ?? 0
+        let axisMax = Self.niceAxisMaximum(highest)
+        let x = { (value: Double) in labelWidth + plotWidth * max(0, value) / axisMax }
+
+        var svg = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.number(width))" height="\(Self.number(height))" \
+        viewBox="0 0 \(Self.number(width)) \(Self.number(height))" font-family="sans-serif" font-size="13">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="\(Self.number(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\
+        \(Self.escaped("Test NDCG@10 on \(dataset), \(Int((confidence * 100).rounded()))% confidence intervals"))</text>
+
+        """
+        for tick in 0...4 {
+            let value = axisMax * Double(tick) / 4
+            svg += """
+            <line x1="\(Self.number(x(value)))" y1="\(Self.number(top))" x2="\(Self.number(x(value)))" \
+            y2="\(Self.number(top + plotHeight))" stroke="#dddddd"/>
+            <text x="\(Self.number(x(value)))" y="\(Self.number(top + plotHeight + 18))" text-anchor="middle" \
+            fill="#555555">\(String(format: "%.3f", value))</text>
+
+            """
+        }
+        for (row, entry) in entries.enumerated() {
+            let y = top + rowHeight * Double(row), middle = y + rowHeight / 2
+            let barEnd = x(entry.ndcg)
+            svg += """
+            <text x="\(Self.number(labelWidth - 8))" y="\(Self.number(middle + 4))" text-anchor="end">\
+            \(Self.escaped(entry.model))</text>
+            <rect x="\(Self.number(labelWidth))" y="\(Self.number(y + 5))" width="\(Self.number(barEnd - labelWidth))" \
+            height="\(Self.number(rowHeight - 10))" fill="\(row == 0 ? "#2b6cb0" : "#90b4d8")"/>
+
+            """
+            var valueX = barEnd
+            if let halfWidth = entry.ndcgHalfWidth {
+                let (low, high) = (x(entry.ndcg - halfWidth), x(entry.ndcg + halfWidth))
+                valueX = high
+                svg += """
+                <line x1="\(Self.number(low))" y1="\(Self.number(middle))" x2="\(Self.number(high))" \
+                y2="\(Self.number(middle))" stroke="black"/>
+                <line x1="\(Self.number(low))" y1="\(Self.number(middle - 5))" x2="\(Self.number(low))" \
+                y2="\(Self.number(middle + 5))" stroke="black"/>
+                <line x1="\(Self.number(high))" y1="\(Self.number(middle - 5))" x2="\(Self.number(high))" \
+                y2="\(Self.number(middle + 5))" stroke="black"/>
+
+                """
+            }
+            let value = String(format: "%.4f", entry.ndcg) + (entry.ndcgHalfWidth.map { String(format: " ± %.4f", $0) } ?? "")
+            svg += """
+            <text x="\(Self.number(valueX + 6))" y="\(Self.number(middle + 4))">\(Self.escaped(value))</text>
+
+            """
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// The smallest of 1, 2, 2.5, 5 × 10^n at or above `value` (0.1 for nothing to show).
+    private static func niceAxisMaximum(_ value: Double) -> Double {
+        guard value > 0, value.isFinite else { return 0.1 }
+        let magnitude = pow(10, floor(log10(value)))
+        let step = [1, 2, 2.5, 5, 10].first { $0 * magnitude >= value } ?? 10
+        return step * magnitude
+    }
+
+    /// A coordinate with at most one decimal.
+    private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// `text` with the five XML special characters escaped.
+    private static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&apos;")
+    }
+}
