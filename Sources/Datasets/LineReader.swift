@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams the lines of a text file (or a `.gz` file through `gzip -dc`) as byte slices.
+///
+/// Reads with `read(2)` into one buffer (1 MiB by default, doubled only for a longer line), so
+/// memory stays bounded whatever the file size and no `String` is allocated per line.
+public final class LineReader {
+    /// The path given to `init`.
+    public let path: String
+    /// Size of the file on disk in bytes (compressed size for `.gz`).
+    public let fileSize: Int
+    private let input: InputFile
+    private let bufferSize: Int
+
+    /// Opens `path`. Throws `DatasetError` for a missing file or a directory.
+    public init(path: String, bufferSize: Int = 1 << 20) throws {
+        precondition(bufferSize > 0, "buffer size must be positive")
+        self.input = try InputFile(path: path)
+        self.path = path
+        self.fileSize = input.fileSize
+        self.bufferSize = bufferSize
+    }
+
+    /// On-disk bytes consumed so far (compressed bytes for `.gz`).
+    public var bytesConsumed: Int { input.bytesConsumed }
+
+    /// Calls `body` for every line, in order, then closes the file. Can be called once.
+    ///
+    /// `afterRead` runs after every `read(2)` (about once per MiB), the place for progress reports.
+    /// A `\r` before `\n` is dropped. A last line without `\n` is passed with `isTerminated == false`.
+    /// Throws what `body` throws, read errors, and a gzip failure (non-zero exit status).
+    public func forEachLine(afterRead: () -> Void = {}, _ body: (Line) throws -> Void) throws {
+        var capacity = bufferSize
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var start = 0, end = 0, lineNumber = 0
+        do {
+            while true {
+                if start > 0 {
+                    memmove(buffer, buffer + start, end - start)
+                    end -= start
+                    start = 0
+                }
+                if end == capacity {
+                    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                    larger.update(from: buffer, count: end)
+                    buffer.deallocate()
+                    buffer = larger
+                    capacity *= 2
+                }
+                let count = try input.read(into: buffer + end, count: capacity - end)
+                afterRead()
+                if count == 0 { break }
+                end += count
+                while let newline = memchr(buffer + start, Int32(UInt8(ascii: "\n")), end - start) {
+                    let lineEnd = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    let contentEnd = lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") ? lineEnd - 1 : lineEnd
+                    lineNumber += 1
+                    try body(Line(bytes: UnsafeBufferPointer(start: buffer + start, count: contentEnd - start),
+                                  number: lineNumber, isTerminated: true))
+                    start = lineEnd + 1
+                }
+            }
+            if end > start {
+                let contentEnd = buffer[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+                lineNumber += 1
+                try body(Line(bytes: UnsafeBufferPointer(start: buffer + start, count: contentEnd - start),
+                              number: lineNumber, isTerminated: false))
+            }
+        } catch {
+            input.abandon()
+            throw error
+        }
+        try input.finish()
+    }
+}
