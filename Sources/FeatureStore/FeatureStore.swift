@@ -54,17 +54,14 @@ public final class FeatureStore: @unchecked Sendable {
         guard created == MDB_SUCCESS, let env else {
             throw StoreError.lmdb(path: path, operation: "mdb_env_create", code: created)
         }
+        // Every stored property is set from here on, so a throw below still runs deinit,
+        // which closes the environment.
         environment = env
-        do {
-            try Self.check(mdb_env_set_maxdbs(env, MDB_dbi(StoreTable.allCases.count)), path, "set max tables")
-            try Self.check(mdb_env_set_mapsize(env, initialMapSize), path, "set map size")
-            let flags = UInt32(MDB_NOTLS) | (readOnly ? UInt32(MDB_RDONLY) : 0)
-            try Self.check(mdb_env_open(env, path, flags, 0o664), path, "open environment")
-            try openTables()
-        } catch {
-            mdb_env_close(env)
-            throw error
-        }
+        try Self.check(mdb_env_set_maxdbs(env, MDB_dbi(StoreTable.allCases.count)), path, "set max tables")
+        try Self.check(mdb_env_set_mapsize(env, initialMapSize), path, "set map size")
+        let flags = UInt32(MDB_NOTLS) | (readOnly ? UInt32(MDB_RDONLY) : 0)
+        try Self.check(mdb_env_open(env, path, flags, 0o664), path, "open environment")
+        try openTables()
     }
 
     deinit {

@@ -8,13 +8,21 @@ import Darwin
 ///
 /// Every transaction holds it shared; resizing the map (`mdb_env_set_mapsize`) holds it exclusive,
 /// because LMDB requires that no transaction of this process is active while the map changes.
+/// A waiting resize blocks new transactions (writer preference), so a steady stream of readers
+/// cannot starve it; hence transactions must not nest on one thread.
 final class TransactionGate: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
 
     init() {
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
-        pthread_rwlock_init(lock, nil)
+        var attributes = pthread_rwlockattr_t()
+        pthread_rwlockattr_init(&attributes)
+        #if canImport(Glibc)
+        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+        #endif
+        pthread_rwlock_init(lock, &attributes)
+        pthread_rwlockattr_destroy(&attributes)
     }
 
     deinit {

@@ -1,2 +1,0 @@
-import XCTest
-final class FeatureStorePlaceholderTests: XCTestCase { func testBuilds() {} }
