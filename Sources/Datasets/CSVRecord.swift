@@ -1,7 +1,8 @@
 /// RFC 4180 fields of one CSV line: fields may be quoted, `""` inside quotes is one quote.
 enum CSVRecord {
-    /// The line's fields as UTF-8 text; throws a `LineIssue` for bad quoting or invalid UTF-8.
-    static func fields(of bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+    /// The line's fields as UTF-8 text; throws a `LineIssue` for bad quoting or invalid UTF-8
+    /// (naming the field by `names`, the header's column names).
+    static func fields(of bytes: UnsafeBufferPointer<UInt8>, names: [String]) throws -> [String] {
         var fields: [String] = []
         var index = 0
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
@@ -35,7 +36,7 @@ enum CSVRecord {
                     index += 1
                 }
             }
-            fields.append(try field.withUnsafeBufferPointer { try FieldValue.utf8($0, field: "field \(fields.count + 1)") })
+            fields.append(try field.withUnsafeBufferPointer { try FieldValue.utf8($0, field: fields.count < names.count ? names[fields.count] : "field \(fields.count + 1)") })
             guard index < bytes.count else { return fields }
             index += 1
         }

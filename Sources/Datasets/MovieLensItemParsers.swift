@@ -45,7 +45,7 @@ extension ParseSession {
         let expectation = "3 comma-separated fields (movieId,title,genres)"
         try forEachLine(of: path, expecting: expectation) { line, builder in
             if line.number == 1, line.bytes[0] &- UInt8(ascii: "0") >= 10 { return }
-            let fields = try CSVRecord.fields(of: line.bytes)
+            let fields = try CSVRecord.fields(of: line.bytes, names: ["movieId", "title", "genres"])
             guard fields.count == 3 else { throw LineIssue.fieldCount(expected: expectation, found: fields.count) }
             let genres = fields[2].split(separator: "|").map(String.init)
             let record = MovieTitle.fields(titleWithYear: fields[1], genres: genres)
