@@ -16,6 +16,9 @@ public class ReadTransaction {
         self.handle = handle
     }
 
+    /// The directory of the store this transaction reads, for error messages.
+    public var storePath: String { store.path }
+
     /// The value stored under `key` in `table`, or nil.
     public func get(_ table: StoreTable, key: [UInt8]) throws -> [UInt8]? {
         try withValue(in: table, key: key) { Array($0) }
@@ -59,17 +62,12 @@ public class ReadTransaction {
 
     /// The entry with the greatest key starting with `prefix`, or nil when there is none.
     public func lastEntry(in table: StoreTable, withPrefix prefix: [UInt8] = []) throws -> (key: [UInt8], value: [UInt8])? {
-        try withCursor(on: table) { cursor in
-            var key = MDB_val()
-            var value = MDB_val()
-            // Step back from the first key past the prefix range, or from the end of the table.
-            let bound = StoreKey.successor(of: prefix)
-            let boundFound = try bound.map { try seek(cursor, to: $0, key: &key, value: &value) } == MDB_SUCCESS
-            let code = mdb_cursor_get(cursor, &key, &value, boundFound ? MDB_PREV : MDB_LAST)
-            if code == MDB_NOTFOUND { return nil }
-            try check(code, "find last entry of \(table.rawValue)")
-            return key.buffer.starts(with: prefix) ? (Array(key.buffer), Array(value.buffer)) : nil
-        }
+        try withLastEntry(in: table, withPrefix: prefix) { (Array($0), Array($1)) }
+    }
+
+    /// The greatest key starting with `prefix`, or nil when there is none (the value is not copied).
+    public func lastKey(in table: StoreTable, withPrefix prefix: [UInt8] = []) throws -> [UInt8]? {
+        try withLastEntry(in: table, withPrefix: prefix) { key, _ in Array(key) }
     }
 
     /// The number of entries in `table`.
@@ -106,6 +104,22 @@ public class ReadTransaction {
         try check(mdb_cursor_open(handle, handle(of: table), &cursor), "open cursor on \(table.rawValue)")
         defer { mdb_cursor_close(cursor) }
         return try body(cursor!)
+    }
+
+    /// Calls `body` with the entry of greatest key starting with `prefix`; nil when there is none.
+    private func withLastEntry<R>(in table: StoreTable, withPrefix prefix: [UInt8],
+                                  _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        try withCursor(on: table) { cursor in
+            var key = MDB_val()
+            var value = MDB_val()
+            // Step back from the first key past the prefix range, or from the end of the table.
+            let bound = StoreKey.successor(of: prefix)
+            let boundFound = try bound.map { try seek(cursor, to: $0, key: &key, value: &value) } == MDB_SUCCESS
+            let code = mdb_cursor_get(cursor, &key, &value, boundFound ? MDB_PREV : MDB_LAST)
+            if code == MDB_NOTFOUND { return nil }
+            try check(code, "find last entry of \(table.rawValue)")
+            return key.buffer.starts(with: prefix) ? try body(key.buffer, value.buffer) : nil
+        }
     }
 
     /// Positions `cursor` at the first key >= `target` (the first key when `target` is empty).

@@ -13,4 +13,9 @@ extension SHA256 {
         }
         return hasher.finalize()
     }
+
+    /// The digest of the file at `path` as 64 lowercase hexadecimal characters.
+    public static func hexDigest(ofFileAt path: String) throws -> String {
+        hex(try hash(fileAt: path))
+    }
 }

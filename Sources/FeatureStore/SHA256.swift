@@ -46,6 +46,11 @@ public struct SHA256: Sendable {
         return hasher.finalize()
     }
 
+    /// The digest of `bytes` as 64 lowercase hexadecimal characters.
+    public static func hexDigest(of bytes: some ContiguousBytes) -> String {
+        hex(hash(bytes))
+    }
+
     /// `bytes` as lowercase hexadecimal, two characters per byte.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
