@@ -17,10 +17,15 @@ extension EvaluationReport {
     public func write(to reportsDirectory: URL) throws -> URL {
         let file = Self.fileURL(reportsDirectory: reportsDirectory, dataset: dataset, model: model)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try jsonData().write(to: file, options: .atomic)
+        return file
+    }
+
+    /// The report as the file `write(to:)` writes: pretty-printed JSON, sorted keys, final newline.
+    public func jsonData() throws -> Data {
         var data = try Self.encoder.encode(self)
         data.append(contentsOf: Array("\n".utf8))
-        try data.write(to: file, options: .atomic)
-        return file
+        return data
     }
 
     /// Reads a report written by `write(to:)`.

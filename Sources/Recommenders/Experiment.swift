@@ -1,0 +1,59 @@
+import Datasets
+import Evaluation
+import FeatureStore
+
+/// The two offline protocols of DESIGN.md.
+public enum EvaluationProtocol: String, CaseIterable, Sendable {
+    /// Last item test, second-to-last validation, the rest train (per user, chronological).
+    case leaveOneOut = "leave-one-out"
+    /// Global cuts at the 80% and 90% timestamp quantiles.
+    case temporal
+
+    /// Splits `dataset` under this protocol.
+    public func split(_ dataset: InteractionDataset) -> Split {
+        switch self {
+        case .leaveOneOut: return leaveOneOutSplit(dataset)
+        case .temporal: return temporalSplit(dataset)
+        }
+    }
+}
+
+/// One data set from the store, split under one protocol, ready to evaluate any number of models
+/// on exactly the same cases (so their reports can be compared pairwise).
+public struct Experiment {
+    /// The data set as stored.
+    public let dataset: InteractionDataset
+    /// Its split under `evaluationProtocol`.
+    public let split: Split
+    /// How it was split.
+    public let evaluationProtocol: EvaluationProtocol
+
+    /// Splits `dataset` under `evaluationProtocol`.
+    public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut) {
+        self.dataset = dataset
+        self.evaluationProtocol = evaluationProtocol
+        self.split = evaluationProtocol.split(dataset)
+    }
+
+    /// Loads the data set `name` from `store` and splits it.
+    public init(store: FeatureStore, dataset name: String,
+                evaluationProtocol: EvaluationProtocol = .leaveOneOut) throws {
+        self.init(dataset: try store.loadDataset(named: name), evaluationProtocol: evaluationProtocol)
+    }
+
+    /// Selects `model`'s hyperparameters on validation (with `overrides` pinned), refits on
+    /// train + validation and evaluates on test; returns the report (not written).
+    public func evaluate(model: String, overrides: [String: String] = [:],
+                         selection: ModelSelection = ModelSelection(),
+                         onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
+        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides)
+        return try selection.run(candidates: candidates, split: split, dataset: dataset.name, onEvent: onEvent)
+    }
+
+    /// Every interaction of every user, chronological: what a model serving recommendations
+    /// (rather than being evaluated) is fit on.
+    public func allInteractionsTrainingData() -> TrainingData {
+        TrainingData(numUsers: dataset.numUsers, numItems: dataset.numItems,
+                     sequences: dataset.chronologicalSequences())
+    }
+}

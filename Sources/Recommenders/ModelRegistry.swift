@@ -1,0 +1,76 @@
+import Foundation
+
+/// Every model the command line, the pipeline and the notebooks know by name.
+public enum ModelRegistry {
+    /// Model names in leaderboard order of introduction.
+    public static let names = [MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName]
+
+    /// The model-selection grid of `name`, with `overrides` (hyperparameter name -> value) fixed
+    /// in every grid point; points that become identical are kept once.
+    ///
+    /// `overrides` pins what the user chose and lets validation search the rest:
+    /// `["l2": "300"]` turns EASE's grid into the single point λ = 300.
+    public static func candidates(for name: String, overrides: [String: String] = [:]) throws -> [ModelCandidate] {
+        switch name.lowercased() {
+        case MostPop.modelName: return try candidates(MostPop.self, overrides: overrides)
+        case ItemKNN.modelName: return try candidates(ItemKNN.self, overrides: overrides)
+        case EASE.modelName: return try candidates(EASE.self, overrides: overrides)
+        case IALS.modelName: return try candidates(IALS.self, overrides: overrides)
+        default: throw ModelRegistryError.unknownModel(name)
+        }
+    }
+
+    private static func candidates<Model: ConfigurableRecommender>(
+        _ model: Model.Type, overrides: [String: String]
+    ) throws -> [ModelCandidate] {
+        var grid: [Model.Config] = []
+        for point in Model.defaultGrid {
+            let pinned = try ConfigOverrides.apply(overrides, to: point, model: Model.modelName)
+            if !grid.contains(pinned) { grid.append(pinned) }
+        }
+        return Model.candidates(grid: grid)
+    }
+}
+
+/// A bad model name or hyperparameter on the command line.
+public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
+    case unknownModel(String)
+    case unknownHyperparameter(model: String, name: String, known: [String])
+    case badValue(model: String, name: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let name):
+            return "unknown model '\(name)'; known models: \(ModelRegistry.names.joined(separator: ", "))"
+        case .unknownHyperparameter(let model, let name, let known):
+            return "\(model) has no hyperparameter '\(name)'; it has: \(known.joined(separator: ", "))"
+        case .badValue(let model, let name, let value, let expected):
+            return "\(model): '\(value)' is not a valid value for \(name) (expected \(expected))"
+        }
+    }
+}
+
+/// Sets named fields of a `Codable` configuration from strings, through its JSON form, so every
+/// model's config gets `--set name=value` without code of its own.
+enum ConfigOverrides {
+    static func apply<Config: Codable>(_ overrides: [String: String], to config: Config,
+                                       model: String) throws -> Config {
+        guard !overrides.isEmpty else { return config }
+        let encoded = try JSONEncoder().encode(config)
+        guard var fields = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else { return config }
+        for (name, text) in overrides {
+            guard let current = fields[name] else {
+                throw ModelRegistryError.unknownHyperparameter(model: model, name: name, known: fields.keys.sorted())
+            }
+            fields[name] = current is String ? text : (Bool(text.lowercased()) ?? Double(text) ?? text)
+        }
+        do {
+            return try JSONDecoder().decode(Config.self, from: JSONSerialization.data(withJSONObject: fields))
+        } catch is DecodingError {
+            let names = overrides.keys.sorted().joined(separator: ", ")
+            let values = overrides.keys.sorted().map { overrides[$0]! }.joined(separator: ", ")
+            throw ModelRegistryError.badValue(model: model, name: names, value: values,
+                                              expected: "a value of the hyperparameter's type")
+        }
+    }
+}

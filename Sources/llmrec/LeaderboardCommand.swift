@@ -1,0 +1,42 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+
+struct LeaderboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Compare the saved reports of one data set.",
+        discussion: """
+        Reads <reports>/<dataset>/*.json written by `llmrec evaluate`, keeps those of the chosen \
+        protocol, and prints them ranked by test NDCG@10 with 95% confidence intervals and the \
+        paired t-test p-value of each model against the best one (same test users).
+        """)
+
+    @OptionGroup var experimentOptions: ExperimentOptions
+
+    @Option(name: .long, help: "Also write an SVG bar chart of test NDCG@10 with confidence intervals here.")
+    var svg: String?
+
+    func run() throws {
+        let markdown = try renderLeaderboard(experimentOptions: experimentOptions, svgPath: svg)
+        print(markdown)
+    }
+}
+
+/// The leaderboard of `--dataset` under `--protocol` as markdown; writes the SVG chart to `svgPath`.
+func renderLeaderboard(experimentOptions: ExperimentOptions, svgPath: String?) throws -> String {
+    let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.dataset)
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+        throw ValidationError("no reports in \(folder.path); run `llmrec evaluate --dataset \(experimentOptions.dataset) --model all` first")
+    }
+    let reports = try EvaluationReport.loadAll(datasetDirectory: folder)
+        .filter { $0.protocolName == experimentOptions.evaluationProtocol.rawValue }
+    guard !reports.isEmpty else {
+        throw ValidationError("no \(experimentOptions.evaluationProtocol.rawValue) reports in \(folder.path)")
+    }
+    let leaderboard = Leaderboard(reports: reports)
+    if let svgPath {
+        try leaderboard.svgBarChart().write(toFile: svgPath, atomically: true, encoding: .utf8)
+    }
+    return leaderboard.markdown()
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Foundation
+import Recommenders
+
+struct PipelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "The whole pipeline on one dump: ingest, evaluate every model, print the leaderboard.",
+        discussion: """
+        What `make run` runs on MovieLens-100K: ingest DATA into the store (a no-op when already \
+        there), evaluate every model under the standard protocol (reports in <reports>/<dataset>/), \
+        then print the leaderboard and write it, with an SVG chart, next to the reports.
+        """)
+
+    @Option(name: .long, help: "Raw dump to ingest (file or directory).")
+    var data: String = "Data/ml-100k"
+
+    @Option(name: .long, help: "Comma-separated models to evaluate (default: all).")
+    var models: String = ModelRegistry.names.joined(separator: ",")
+
+    @Option(name: .long, help: "Worker threads for ranking (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var experimentOptions: ExperimentOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        for model in modelNames where !ModelRegistry.names.contains(model) {
+            throw ValidationError("unknown model '\(model)'; known models: \(ModelRegistry.names.joined(separator: ", "))")
+        }
+    }
+
+    private var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+
+    func run() throws {
+        let status = StatusLine()
+        let store = try storeOptions.open()
+        let summary = try ingestDataset(at: data, name: experimentOptions.dataset, into: store) { progress in
+            status.update(String(format: "ingest: %3.0f%%", progress.fraction * 100))
+        }
+        let meta = summary.metadata
+        status.finish("\(meta.name) v\(meta.version): \(grouped(meta.userCount)) users, \(grouped(meta.itemCount)) items, "
+                      + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
+
+        let experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
+                                        evaluationProtocol: experimentOptions.evaluationProtocol)
+        let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
+        for model in modelNames {
+            _ = try evaluateAndWrite(model: model, overrides: [:], experiment: experiment, selection: selection,
+                                     reportsDirectory: experimentOptions.reportsDirectory)
+        }
+
+        let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.dataset)
+        let markdown = try renderLeaderboard(experimentOptions: experimentOptions,
+                                             svgPath: folder.appendingPathComponent("leaderboard.svg").path)
+        try markdown.write(to: folder.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)
+        print(markdown)
+        status.finish("leaderboard written to \(folder.path)/leaderboard.md and leaderboard.svg")
+    }
+}

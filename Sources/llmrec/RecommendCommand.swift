@@ -1,0 +1,72 @@
+import ArgumentParser
+import Datasets
+import FeatureStore
+import Foundation
+import Recommenders
+
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Print the top-K items, with titles, for one user.",
+        discussion: """
+        Uses the latest model recorded by `llmrec train` for the data set, fit on all of its \
+        interactions; the user's history is excluded from the list. USER is the raw user id of the \
+        source data (for MovieLens, the number in the ratings file).
+        """)
+
+    @Argument(help: "Raw user id, as in the source files.")
+    var user: String
+
+    @Option(name: .long, help: "Model trained with `llmrec train` (\(ModelRegistry.names.joined(separator: ", "))).")
+    var model: String
+
+    @Option(name: .long, help: "Name of a data set in the store.")
+    var dataset: String = "ml-100k"
+
+    @Option(name: .short, help: "Number of recommendations.")
+    var k: Int = 10
+
+    @Flag(name: .long, help: "Also print the user's most recent history.")
+    var showHistory = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if k < 1 { throw ValidationError("-k must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try storeOptions.open(readOnly: true)
+        let artifactName = trainedModelArtifactName(dataset: dataset, model: model.lowercased())
+        guard let artifact = try store.latestArtifact(named: artifactName) else {
+            throw ValidationError("no trained \(model) for \(dataset) in \(storeOptions.store); run `llmrec train --dataset \(dataset) --model \(model)` first")
+        }
+        let data = try store.loadDataset(named: dataset)
+        guard let userIndex = data.userIDs.firstIndex(of: user) else {
+            throw ValidationError("user '\(user)' is not in \(dataset) (\(grouped(data.numUsers)) users, e.g. \(data.userIDs.prefix(3).joined(separator: ", ")))")
+        }
+        var config: [String: String] = [:]
+        for (key, value) in artifact.metadata where key.hasPrefix("config.") { config[String(key.dropFirst(7))] = value }
+        let recommender = try ModelRegistry.candidates(for: model, overrides: config)[0].make()
+        try recommender.fit(Experiment(dataset: data).allInteractionsTrainingData())
+
+        let history = data.chronologicalSequences()[userIndex]
+        if showHistory {
+            print("history of user \(user) (\(history.count) items, most recent first):")
+            for item in history.suffix(10).reversed() { print("  \(describe(item, in: data))") }
+            print()
+        }
+        print("top \(k) for user \(user) by \(model) (\(artifact.name) v\(artifact.version)):")
+        for (rank, entry) in recommender.recommend(user: Int32(userIndex), history: history, k: k).enumerated() {
+            print(String(format: "%3d. %8.4f  %@", rank + 1, entry.score, describe(entry.item, in: data)))
+        }
+    }
+
+    private func describe(_ item: Int32, in data: InteractionDataset) -> String {
+        let record = data.items[Int(item)]
+        var text = "[\(record.rawID)] \(record.title)"
+        if let year = record.fields["year"], !year.isEmpty { text += " (\(year))" }
+        if let genres = record.fields["genres"], !genres.isEmpty { text += " — \(genres)" }
+        return text
+    }
+}
