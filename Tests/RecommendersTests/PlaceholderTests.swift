@@ -1,2 +1,0 @@
-import XCTest
-final class RecommendersPlaceholderTests: XCTestCase { func testBuilds() {} }
