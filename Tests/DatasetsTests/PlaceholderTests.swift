@@ -1,2 +1,0 @@
-import XCTest
-final class DatasetsPlaceholderTests: XCTestCase { func testBuilds() {} }
