@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Used for source-file checksums at ingest and for export manifests.
 public struct SHA256: Sendable {
-    private var state: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
+    /// The eight working hash words H0...H7.
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
     /// Bytes of an incomplete 64-byte block, waiting for more input.
     private var pending: [UInt8] = []
     private var totalByteCount: UInt64 = 0
@@ -31,7 +31,8 @@ public struct SHA256: Sendable {
         let zeroCount = (55 &- Int(totalByteCount % 64) + 64) % 64
         copy.update(buffer: [0x80] + [UInt8](repeating: 0, count: zeroCount))
         copy.update(withUnsafeBytes(of: bitLength.bigEndian) { Array($0) })
-        return copy.state.flatMap { word in withUnsafeBytes(of: word.bigEndian) { Array($0) } }
+        let (h0, h1, h2, h3, h4, h5, h6, h7) = copy.state
+        return [h0, h1, h2, h3, h4, h5, h6, h7].flatMap { word in withUnsafeBytes(of: word.bigEndian) { Array($0) } }
     }
 
     /// The digest as 64 lowercase hexadecimal characters.
@@ -96,7 +97,7 @@ public struct SHA256: Sendable {
                 let s1 = schedule[t - 2].rotatedRight(17) ^ schedule[t - 2].rotatedRight(19) ^ (schedule[t - 2] >> 10)
                 schedule[t] = schedule[t - 16] &+ s0 &+ schedule[t - 7] &+ s1
             }
-            var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+            var (a, b, c, d, e, f, g, h) = state
             Self.roundConstants.withUnsafeBufferPointer { k in
                 for t in 0..<64 {
                     let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
@@ -108,8 +109,8 @@ public struct SHA256: Sendable {
                     (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
                 }
             }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
+                     state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
         }
     }
 
@@ -128,6 +129,6 @@ public struct SHA256: Sendable {
 extension UInt32 {
     /// Rotates the bits right by `count` (0 < count < 32).
     fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-        (self >> count) | (self << (32 - count))
+        (self &>> count) | (self &<< (32 &- count))
     }
 }

@@ -16,17 +16,24 @@ public enum StoreKey {
     }
 
     /// `value` as big-endian bytes (`MemoryLayout<T>.size` of them), so key order = numeric order.
+    @inlinable
     public static func bigEndian<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> [UInt8] {
         withUnsafeBytes(of: value.bigEndian) { Array($0) }
     }
 
     /// Reads a big-endian `T` from `bytes` starting at `offset`; nil when too few bytes remain.
+    @inlinable
     public static func readBigEndian<T: FixedWidthInteger & UnsignedInteger>(
         _ type: T.Type, from bytes: some Collection<UInt8>, at offset: Int = 0
     ) -> T? {
-        let size = MemoryLayout<T>.size
-        guard offset >= 0, bytes.count - offset >= size else { return nil }
-        return bytes.dropFirst(offset).prefix(size).reduce(T.zero) { ($0 << 8) | T($1) }
+        guard offset >= 0, bytes.count - offset >= MemoryLayout<T>.size else { return nil }
+        var value = T.zero
+        var index = bytes.index(bytes.startIndex, offsetBy: offset)
+        for _ in 0..<MemoryLayout<T>.size {
+            value = (value << 8) | T(bytes[index])
+            bytes.formIndex(after: &index)
+        }
+        return value
     }
 
     /// The smallest key greater than every key that starts with `prefix`, or nil when none exists
