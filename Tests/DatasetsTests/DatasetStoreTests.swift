@@ -170,7 +170,42 @@ final class DatasetStoreTests: XCTestCase {
                        .init(path: path, bytes: 3, sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"))
     }
 
+    /// MovieLens-100K parsed from the repository's RecBole files survives the store unchanged, and
+    /// ingesting the same files again (same checksums) writes nothing.
+    func testMovieLens100KRoundTripAndIdempotentResave() throws {
+        let directory = try movieLens100KDirectory()
+        let parsed = try loadDataset(at: directory, format: .recbole, name: "ml-100k").dataset
+        let sourceFiles = try ["inter", "item", "user"].map {
+            try DatasetMetadata.SourceFile(describingFileAt: "\(directory)/ml-100k.\($0)")
+        }
+        var described = metadata(for: parsed, checksum: nil)
+        described.sourceFiles = sourceFiles
+        described.format = DatasetFormat.recbole.rawValue
+
+        let store = try FeatureStore(path: storeDirectory())
+        XCTAssertEqual(try store.saveDataset(parsed, metadata: described), .stored(version: 1))
+        let loaded = try store.loadDataset(named: "ml-100k")
+        assertEqual(loaded, parsed)
+        XCTAssertEqual([loaded.numUsers, loaded.numItems, loaded.interactions.count], [943, 1_682, 100_000])
+        XCTAssertEqual(try store.saveDataset(parsed, metadata: described), .unchanged(version: 1))
+        XCTAssertEqual(try store.datasetMetadata(named: "ml-100k")?.sourceFiles, sourceFiles)
+    }
+
     // MARK: - Helpers
+
+    /// `Data/ml-100k` at the repository root; fails (pointing at `make setup`) when it is missing.
+    private func movieLens100KDirectory() throws -> String {
+        var root = URL(fileURLWithPath: #filePath)
+        while root.path != "/", !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+            root.deleteLastPathComponent()
+        }
+        let directory = root.appendingPathComponent("Data/ml-100k").path
+        guard FileManager.default.fileExists(atPath: directory + "/ml-100k.inter") else {
+            XCTFail("MovieLens-100K is missing from \(directory): run `make setup`")
+            throw XCTSkip("no data")
+        }
+        return directory
+    }
 
     private func storeDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("llmrec-dataset-store-\(UUID().uuidString)").path
