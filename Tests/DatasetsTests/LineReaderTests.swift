@@ -32,6 +32,16 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(gzipped.map(\.2), plain.map(\.2))
     }
 
+    func testStoppingEarlyOnGzipRethrowsTheCallersError() throws {
+        struct Enough: Error {}
+        var seen: [String] = []
+        XCTAssertThrowsError(try LineReader(path: Fixture.path("ml-csv-gz/movies.csv.gz")).forEachLine { line in
+            seen.append(String(decoding: line.bytes, as: UTF8.self))
+            throw Enough()
+        }) { XCTAssertTrue($0 is Enough, "\($0)") }
+        XCTAssertEqual(seen, ["movieId,title,genres"])
+    }
+
     func testCorruptGzipIsAnError() {
         let path = Fixture.path("bad/corrupt.csv.gz")
         assertDatasetError(try lines(of: path), "\(path): gzip -dc failed with exit status 1: gzip: stdin: not in gzip format")
