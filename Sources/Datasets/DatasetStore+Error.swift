@@ -7,6 +7,7 @@ public enum DatasetStoreError: Error, Equatable, CustomStringConvertible {
     /// The stored records do not form a valid data set.
     case corrupt(name: String, storePath: String, detail: String)
 
+    /// One line naming the data set and what went wrong.
     public var description: String {
         switch self {
         case let .notFound(name, storePath, available):

@@ -45,8 +45,7 @@ public final class FeatureStore: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw StoreError.lmdb(path: path, operation: "create directory (\(error.localizedDescription))",
-                                      code: EIO)
+                throw StoreError.cannotCreateDirectory(path: path, reason: error.localizedDescription)
             }
         }
         var env: OpaquePointer?

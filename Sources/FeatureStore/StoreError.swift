@@ -8,6 +8,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaVersionMismatch(path: String, found: Int, expected: Int)
     /// A read-only open of a directory that holds no store.
     case missing(path: String)
+    /// The store directory could not be created.
+    case cannotCreateDirectory(path: String, reason: String)
     /// A write was attempted on a store opened read-only.
     case readOnly(path: String)
     /// A stored value could not be decoded.
@@ -21,6 +23,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         return nil
     }
 
+    /// One line naming the store path and what went wrong.
     public var description: String {
         switch self {
         case let .lmdb(path, operation, code):
@@ -29,6 +32,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "store at \(path) has schema version \(found), this llmrec reads version \(expected)"
         case let .missing(path):
             return "no feature store at \(path) (open it writable once to create it)"
+        case let .cannotCreateDirectory(path, reason):
+            return "store at \(path): cannot create the directory: \(reason)"
         case let .readOnly(path):
             return "store at \(path) is open read-only; cannot write"
         case let .corrupt(path, detail):

@@ -1,4 +1,5 @@
 import FeatureStore
+import Foundation
 import XCTest
 
 final class FeatureStoreTests: XCTestCase {
@@ -200,5 +201,16 @@ final class FeatureStoreTests: XCTestCase {
         let message = String(describing: error!)
         XCTAssertTrue(message.hasPrefix("store at \(path): put into items failed: MDB_BAD_VALSIZE"), message)
         XCTAssertFalse(message.contains("\n"))
+    }
+
+    func testUncreatableDirectoryIsReported() throws {
+        let directory = makeTemporaryDirectory(self)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/plain-file"
+        try Data([1]).write(to: URL(fileURLWithPath: file))
+        let error = thrownError { _ = try FeatureStore(path: file + "/store") }
+        guard case .cannotCreateDirectory(file + "/store", _)? = error as? StoreError else {
+            return XCTFail("expected cannotCreateDirectory, got \(String(describing: error))")
+        }
     }
 }
