@@ -35,7 +35,8 @@ public struct Evaluator: Sendable {
         let metricKeys = MetricKey.caseMetrics(cutoffs: options.cutoffs)
         let batchCount = (cases.count + options.batchSize - 1) / options.batchSize
         let workers = (0..<min(options.threadCount, batchCount)).map { _ in
-            EvaluationWorker(numItems: scorer.numItems, batchSize: options.batchSize, cutoffs: options.cutoffs)
+            EvaluationWorker(numItems: scorer.numItems, batchSize: min(options.batchSize, cases.count),
+                             cutoffs: options.cutoffs)
         }
         let schedule = BatchSchedule(batchCount: batchCount)
         let secondsSinceStart = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

@@ -53,13 +53,18 @@ final class TargetRankingTests: XCTestCase {
         XCTAssertEqual(TargetRanking.pessimisticRanks(scores: [0.9, 0.5, 0.1], history: [1], targets: [1]), [2])
     }
 
-    /// Property: agrees with counting by definition, over random scores with many ties and NaNs.
+    /// Property: agrees with counting by definition, over random scores with many ties, NaNs and
+    /// -infinity, one to four targets, catalogues short and long enough for the eight-lane loop.
     func testMatchesDefinitionOnRandomQueries() {
         var random = TestRandom(seed: 7)
         for _ in 0..<300 {
             let numItems = Int.random(in: 1...40, using: &random)
             let scores = (0..<numItems).map { _ -> Float in
-                Int.random(in: 0..<10, using: &random) == 0 ? .nan : Float(Int.random(in: 0..<5, using: &random))
+                switch Int.random(in: 0..<12, using: &random) {
+                case 0: return .nan
+                case 1: return -.infinity
+                default: return Float(Int.random(in: 0..<5, using: &random))
+                }
             }
             let history = (0..<Int.random(in: 0...numItems, using: &random)).map { _ in
                 Int32.random(in: 0..<Int32(numItems), using: &random)
