@@ -37,7 +37,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FeatureStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets"]),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "Evaluation", "Datasets"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Recommenders", "Evaluation", "Datasets", "FeatureStore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Recommenders", "Evaluation", "Datasets", "FeatureStore"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

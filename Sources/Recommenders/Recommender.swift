@@ -1,5 +1,6 @@
 import Datasets
 import Evaluation
+import LinearAlgebra
 
 /// What a model is fit on: per-user chronological item sequences over a fixed catalogue.
 ///
@@ -54,13 +55,12 @@ public protocol Recommender: RankingScorer {
 }
 
 public extension Recommender {
-    /// The `k` best items for one user, best first, excluding `history` (ties broken by item id).
+    /// The `k` best items for one user, best first, excluding `history` (ties: lower item id first).
     func recommend(user: Int32, history: [Int32], k: Int) -> [(item: Int32, score: Float)] {
         var scores = [Float](repeating: 0, count: numItems)
         scores.withUnsafeMutableBufferPointer { scoreBatch(users: [user], histories: [history], into: $0) }
-        for item in history where item >= 0 && Int(item) < numItems { scores[Int(item)] = -.infinity }
-        let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-        return order.prefix(k).filter { scores[$0] > -.infinity }.map { (Int32($0), scores[$0]) }
+        let best = scores.withUnsafeBufferPointer { topK($0, k: k, excluding: history) }
+        return best.map { (Int32($0), scores[$0]) }
     }
 }
 

@@ -69,8 +69,8 @@ struct IngestCommand: ParsableCommand {
     private func defaultName(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        return isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return isFolder ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
     }
 }
 
