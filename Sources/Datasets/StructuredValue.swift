@@ -3,11 +3,17 @@
 /// Python tuples read as lists, `True`/`False` as booleans, `None` as null; dictionary keys that are
 /// not strings are stored as their text.
 public indirect enum StructuredValue: Equatable, Sendable {
+    /// A string literal, escapes decoded.
     case string(String)
+    /// Any number (integers included).
     case number(Double)
+    /// `true`/`false` (JSON) or `True`/`False` (Python).
     case bool(Bool)
+    /// `null` (JSON) or `None` (Python).
     case null
+    /// An array, Python list or tuple.
     case list([StructuredValue])
+    /// An object or dict.
     case dictionary([String: StructuredValue])
 
     /// The syntax a line is written in.
