@@ -1,0 +1,18 @@
+/// What `loadDataset` read and what it had to skip.
+public struct ParseReport: Sendable, Equatable {
+    /// Lines read over all source files (headers and skipped lines included).
+    public var linesRead = 0
+    /// Interactions kept.
+    public var interactions = 0
+    /// Items (of those in interactions) that got side information from an item file.
+    public var describedItems = 0
+    /// Users (of those in interactions) that got attributes from a user file.
+    public var describedUsers = 0
+    /// Bad lines skipped (only with `ParseOptions.skipBadLines`).
+    public var skippedLines = 0
+    /// One-line descriptions of the first skipped lines.
+    public var skipReasons: [String] = []
+
+    /// An empty report.
+    public init() {}
+}
