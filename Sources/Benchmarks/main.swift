@@ -1,1 +1,56 @@
-print("bench")
+// `make bench`: one run measuring the sgemm reference, ingest throughput and memory (ML-100K and a
+// generated MovieLens-format ratings.csv), and every model's time and quality on ML-100K
+// leave-one-out. Markdown tables go to stdout, progress to stderr; `--json PATH` keeps the numbers.
+// See `Benchmarks --help`.
+import Datasets
+import Foundation
+import Recommenders
+
+/// Runs every stage with `options` and returns the filled report.
+func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
+    var report = BenchmarkReport()
+    let (_, totalSeconds) = try Stopwatch.time {
+        progress("sgemm 1024^3 reference")
+        report.gemm = GEMMResult.measure()
+
+        try FileManager.default.createDirectory(atPath: options.generatedDirectory, withIntermediateDirectories: true)
+        report.ingest.append(try IngestResult.measure(label: "ml-100k", path: options.dataDirectory, name: "ml-100k",
+                                                      scratchDirectory: options.generatedDirectory))
+        let generated = try GeneratedRatings.prepare(lines: options.ingestLines, in: options.generatedDirectory)
+        report.generationSeconds = generated.generationSeconds
+        let large = try IngestResult.measure(label: "synthetic ratings.csv", path: generated.folder, format: .movielensCSV,
+                                             name: "ml-synthetic", scratchDirectory: options.generatedDirectory)
+        report.ingest.append(large)
+        report.ingestTarget = BenchmarkReport.IngestTarget(result: large, lines: options.ingestLines)
+
+        progress("models on ml-100k (leave-one-out)")
+        let experiment = Experiment(dataset: try loadDataset(at: options.dataDirectory, name: "ml-100k").dataset)
+        report.modelDataset = experiment.dataset.name
+        report.modelProtocol = experiment.evaluationProtocol.rawValue
+        for model in options.models {
+            report.models.append(try ModelResult.measure(model: model, experiment: experiment))
+        }
+    }
+    report.totalSeconds = totalSeconds
+    return report
+}
+
+do {
+    let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+    let report = try runBenchmarks(options)
+    print(report.markdown())
+    if let jsonPath = options.jsonPath {
+        try report.jsonData().write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
+        progress("numbers written to \(jsonPath)")
+    }
+} catch let error as UsageError {
+    if error.message.isEmpty {
+        print(BenchmarkOptions.usage)
+    } else {
+        progress("error: \(error.message)\n\n\(BenchmarkOptions.usage)")
+        exit(2)
+    }
+} catch {
+    progress("error: \(error)")
+    exit(1)
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Recommenders
+
+/// The command-line flags of `Benchmarks`, parsed by hand (the target has no ArgumentParser).
+struct BenchmarkOptions {
+    /// Data lines of the generated MovieLens-format `ratings.csv` (`--ingest-lines`, `--quick`).
+    var ingestLines = 20_000_000
+    /// The MovieLens-100K RecBole directory (`--data`).
+    var dataDirectory = "Data/ml-100k"
+    /// Where generated files and the temporary stores go (`--generated`); gitignored.
+    var generatedDirectory = "Data/generated"
+    /// Models to fit and evaluate, in leaderboard order (`--models`).
+    var models = ModelRegistry.names
+    /// Where to write every number as JSON (`--json`), or nil.
+    var jsonPath: String?
+
+    /// The text `--help` prints.
+    static let usage = """
+    USAGE: Benchmarks [--quick] [--ingest-lines N] [--data DIR] [--generated DIR] [--models a,b] [--json PATH]
+
+    One run that prints markdown tables on stdout (progress on stderr):
+      1. sgemm 1024^3 GFLOP/s (LinearAlgebra's BLAS.gemm), the reference for every other number;
+      2. ingest throughput and peak resident memory on MovieLens-100K and on a generated
+         MovieLens-format ratings.csv (target: >= 1M interactions/s and < 2 GB for 20M lines);
+      3. per model on ML-100K leave-one-out: grid search, refit, scoring time per user,
+         evaluation time, and validation/test NDCG@10, HR@10, MRR with a 95% CI.
+
+    OPTIONS:
+      --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
+                        kept in <generated>/ml-synthetic-N/ and reused when its line count matches
+      --quick           same as --ingest-lines 2000000
+      --data DIR        MovieLens-100K as RecBole atomic files (default Data/ml-100k; `make setup`)
+      --generated DIR   folder for the generated file and temporary stores (default Data/generated)
+      --models LIST     comma-separated models (default \(ModelRegistry.names.joined(separator: ",")))
+      --json PATH       also write every number as JSON to PATH
+      -h, --help        show this help
+    """
+
+    /// Parses `arguments` (without the program name); throws `UsageError` on anything unknown.
+    init(arguments: [String]) throws {
+        var remaining = arguments[...]
+        func value(of flag: String) throws -> String {
+            guard let next = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
+            return next
+        }
+        while let flag = remaining.popFirst() {
+            switch flag {
+            case "--quick": ingestLines = 2_000_000
+            case "--ingest-lines":
+                let text = try value(of: flag)
+                guard let lines = Int(text.replacingOccurrences(of: "_", with: "")), lines > 0 else {
+                    throw UsageError("--ingest-lines expects a positive integer, got '\(text)'")
+                }
+                ingestLines = lines
+            case "--data": dataDirectory = try value(of: flag)
+            case "--generated": generatedDirectory = try value(of: flag)
+            case "--models":
+                models = try value(of: flag).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                if let unknown = models.first(where: { !ModelRegistry.names.contains($0) }) {
+                    throw UsageError("unknown model '\(unknown)'; known models: \(ModelRegistry.names.joined(separator: ", "))")
+                }
+            case "--json": jsonPath = try value(of: flag)
+            case "-h", "--help": throw UsageError.helpRequested
+            default: throw UsageError("unknown argument '\(flag)'")
+            }
+        }
+    }
+}
+
+/// A bad command line (or `--help`): the message to print before the usage text.
+struct UsageError: Error {
+    /// What was wrong; empty for `--help`.
+    let message: String
+
+    /// An error saying `message`.
+    init(_ message: String) { self.message = message }
+
+    /// `--help` was given: print the usage and exit successfully.
+    static let helpRequested = UsageError("")
+}

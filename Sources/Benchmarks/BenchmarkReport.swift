@@ -1,0 +1,154 @@
+import Foundation
+
+/// Every number of one `Benchmarks` run: what `--json` writes and the markdown tables print.
+struct BenchmarkReport: Codable {
+    /// The machine the numbers come from.
+    struct Machine: Codable {
+        /// Active processors, physical memory (bytes), OS description.
+        var processors: Int
+        var memoryBytes: UInt64
+        var operatingSystem: String
+
+        /// This machine.
+        static var current: Machine {
+            let info = ProcessInfo.processInfo
+            return Machine(processors: info.activeProcessorCount, memoryBytes: info.physicalMemory,
+                           operatingSystem: info.operatingSystemVersionString)
+        }
+    }
+
+    /// The ingest target of the large generated file.
+    struct IngestTarget: Codable {
+        /// Minimum overall interactions per second (parse + checksum + store).
+        var minimumInteractionsPerSecond = 1_000_000.0
+        /// Peak resident memory must stay below this, bytes.
+        var maximumPeakBytes = 2_000_000_000
+        /// Lines the target is defined for; smaller runs are checked but labelled.
+        var definedForLines = 20_000_000
+        /// The measured run's lines, rate and peak, and the verdict.
+        var lines: Int
+        var interactionsPerSecond: Double
+        var peakBytes: Int?
+        var passed: Bool
+
+        /// Checks `result` (the generated file's ingest) against the target.
+        init(result: IngestResult, lines: Int) {
+            self.lines = lines
+            interactionsPerSecond = result.overallRate
+            peakBytes = result.peakBytesAfterStore
+            passed = interactionsPerSecond >= minimumInteractionsPerSecond && (peakBytes ?? .max) < maximumPeakBytes
+        }
+    }
+
+    var machine = Machine.current
+    var startedAt = Date()
+    var gemm: GEMMResult?
+    /// Seconds spent generating the large ratings file (0: reused).
+    var generationSeconds: Double?
+    var ingest: [IngestResult] = []
+    var ingestTarget: IngestTarget?
+    var models: [ModelResult] = []
+    /// The dataset and protocol the models ran on.
+    var modelDataset = "ml-100k"
+    var modelProtocol = "leave-one-out"
+    var totalSeconds: Double?
+
+    /// The whole report as markdown sections.
+    func markdown() -> String {
+        var sections = ["# llmrec benchmarks\n\n"
+            + "\(machine.processors) cores, \(megabytes(Int(machine.memoryBytes))) RAM, \(machine.operatingSystem); "
+            + "started \(ISO8601DateFormatter().string(from: startedAt))"
+            + (totalSeconds.map { ", took \(format($0, digits: 1)) s" } ?? "") + ".\n"]
+        if let gemm { sections.append(gemmSection(gemm)) }
+        if !ingest.isEmpty { sections.append(ingestSection()) }
+        if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
+        return sections.joined(separator: "\n")
+    }
+
+    /// The sgemm reference line.
+    private func gemmSection(_ gemm: GEMMResult) -> String {
+        var table = MarkdownTable(header: ["n = m = k", "runs", "best (s)", "median (s)", "best GFLOP/s", "median GFLOP/s"],
+                                  rightAligned: Set(0...5))
+        table.rows = [["\(gemm.size)", "\(gemm.repetitions)", format(gemm.bestSeconds), format(gemm.medianSeconds),
+                       format(gemm.bestGFLOPS, digits: 1), format(gemm.medianGFLOPS, digits: 1)]]
+        return "## Reference: sgemm (LinearAlgebra BLAS.gemm, OpenBLAS default threads)\n\n" + table.rendered()
+    }
+
+    /// Ingest throughput per data set and the verdict against the target.
+    private func ingestSection() -> String {
+        var table = MarkdownTable(
+            header: ["data", "interactions", "users", "items", "size", "parse (s)", "parse int/s", "checksum (s)",
+                     "store (s)", "store int/s", "overall int/s", "peak RSS after parse", "peak RSS after store", "store file"],
+            rightAligned: Set(1...13))
+        table.rows = ingest.map { result in
+            [result.label, grouped(result.interactions), grouped(result.users), grouped(result.items),
+             megabytes(result.bytes), format(result.parseSeconds, digits: 2), grouped(Int(result.parseRate)),
+             format(result.checksumSeconds, digits: 2), format(result.storeSeconds, digits: 2),
+             grouped(Int(result.storeRate)), grouped(Int(result.overallRate)),
+             megabytes(result.peakBytesAfterParse), megabytes(result.peakBytesAfterStore), megabytes(result.storeFileBytes)]
+        }
+        var text = "## Ingest (parse = loadDataset; store = saveDataset into a fresh store, one transaction)\n\n"
+            + table.rendered()
+        if let generationSeconds {
+            text += "\nGenerating the ratings file took \(format(generationSeconds, digits: 1)) s"
+                + (generationSeconds == 0 ? " (reused from an earlier run).\n" : ".\n")
+        }
+        if let target = ingestTarget {
+            let scope = target.lines == target.definedForLines
+                ? "" : " (the target is defined for \(grouped(target.definedForLines)) lines; this run had \(grouped(target.lines)))"
+            text += "\nTarget: >= \(grouped(Int(target.minimumInteractionsPerSecond))) interactions/s overall and peak RSS < "
+                + "\(megabytes(target.maximumPeakBytes)): **\(target.passed ? "PASS" : "FAIL")** — "
+                + "\(grouped(Int(target.interactionsPerSecond))) interactions/s, peak \(megabytes(target.peakBytes))\(scope).\n"
+        }
+        return text
+    }
+
+    /// Per-model fit, scoring and evaluation times.
+    private func modelTimingSection() -> String {
+        var table = MarkdownTable(
+            header: ["model", "chosen config", "grid points", "grid fit (s)", "grid validation (s)",
+                     "fit train+valid (s)", "scoring (µs/user)", "test evaluation (s)"],
+            rightAligned: Set(2...7))
+        table.rows = models.map { result in
+            [result.model, configText(result.config), "\(result.gridPoints)", format(result.gridFitSeconds, digits: 2),
+             format(result.gridValidationSeconds, digits: 2), format(result.fitSeconds, digits: 2),
+             format(result.scoringMicrosecondsPerUser, digits: 1), format(result.testEvaluationSeconds, digits: 3)]
+        }
+        let batch = models.first?.scoringBatchSize ?? 0
+        return "## Models on \(modelDataset) (\(modelProtocol)): time\n\n"
+            + "Scoring: scoreBatch over every test user, \(batch) users per call, one thread. "
+            + "Test evaluation: Evaluator over the test cases (all cores).\n\n" + table.rendered()
+    }
+
+    /// Per-model validation and test quality.
+    private func modelQualitySection() -> String {
+        let keys = ["NDCG@10", "HR@10", "MRR"]
+        var table = MarkdownTable(
+            header: ["model"] + keys.map { "valid \($0)" } + ["test NDCG@10 [95% CI]", "test HR@10", "test MRR"],
+            rightAligned: Set(1...6))
+        table.rows = models.map { result in
+            let interval = result.testNDCG10Lower.flatMap { lower in
+                result.testNDCG10Upper.map { " [\(format(lower)), \(format($0))]" }
+            } ?? ""
+            return [result.model] + keys.map { format(result.validationMetrics[$0]) }
+                + [format(result.testMetrics["NDCG@10"]) + interval, format(result.testMetrics["HR@10"]),
+                   format(result.testMetrics["MRR"])]
+        }
+        return "## Models on \(modelDataset) (\(modelProtocol)): quality\n\n" + table.rendered()
+    }
+
+    /// A configuration as `key=value` pairs in key order, or "(defaults)".
+    private func configText(_ config: [String: String]) -> String {
+        config.isEmpty ? "(defaults)" : config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: ", ")
+    }
+
+    /// Pretty-printed JSON with sorted keys and ISO 8601 dates; non-finite numbers as strings.
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity",
+                                                                       negativeInfinity: "-Infinity", nan: "NaN")
+        return try encoder.encode(self)
+    }
+}
