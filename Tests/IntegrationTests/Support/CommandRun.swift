@@ -6,25 +6,28 @@ struct CommandRun {
     var standardOutput: String
     var standardError: String
 
-    /// Runs `executable` with `arguments` to completion.
+    /// Runs `executable` with `arguments` to completion; output goes through temporary files so a
+    /// chatty child never blocks on a full pipe.
     static func run(_ executable: URL, _ arguments: [String]) throws -> CommandRun {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("llmrec-run-\(UUID().uuidString)")
+        let outputFile = scratch.appendingPathExtension("out")
+        let errorFile = scratch.appendingPathExtension("err")
+        for file in [outputFile, errorFile] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+        defer {
+            try? FileManager.default.removeItem(at: outputFile)
+            try? FileManager.default.removeItem(at: errorFile)
+        }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
-        // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
-        var errorData = Data()
-        let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errorReader.isFinished { usleep(1_000) }
         return CommandRun(status: process.terminationStatus,
-                          standardOutput: String(decoding: outputData, as: UTF8.self),
-                          standardError: String(decoding: errorData, as: UTF8.self))
+                          standardOutput: try String(contentsOf: outputFile, encoding: .utf8),
+                          standardError: try String(contentsOf: errorFile, encoding: .utf8))
     }
 }

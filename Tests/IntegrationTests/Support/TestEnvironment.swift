@@ -20,7 +20,8 @@ enum TestEnvironment {
 
     /// The `llmrec` executable built next to the test bundle (`swift build --build-tests` builds it).
     static func llmrecExecutable(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let productsDirectory = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        // The test runner is itself an executable in the products folder (Linux: `*.xctest`).
+        let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let executable = productsDirectory.appendingPathComponent("llmrec")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             XCTFail("llmrec is not built in \(productsDirectory.path): run `swift build --build-tests` first",
@@ -38,6 +39,4 @@ enum TestEnvironment {
         testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
-
-    private final class Marker {}
 }
