@@ -1,0 +1,1 @@
+print("03-ab-simulation")

@@ -1,0 +1,2 @@
+/// Ranking A/B simulations (placeholder until the simulator lands).
+public enum SimulationModule {}

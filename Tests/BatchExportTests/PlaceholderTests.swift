@@ -1,0 +1,2 @@
+import XCTest
+final class BatchExportPlaceholderTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class SimulationPlaceholderTests: XCTestCase { func testBuilds() {} }
