@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LLMRec", targets: ["LinearAlgebra", "FeatureStore", "Datasets", "Evaluation", "Recommenders",
-                                           "BatchExport", "Simulation"]),
+                                           "NeuralNet", "BatchExport", "Simulation"]),
         .executable(name: "llmrec", targets: ["llmrec"]),
     ],
     dependencies: [
@@ -22,9 +22,10 @@ let package = Package(
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "FeatureStore", dependencies: ["CLMDB"]),
+        .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
         .target(name: "Datasets", dependencies: ["FeatureStore"]),
         .target(name: "Evaluation", dependencies: ["Datasets", "LinearAlgebra"]),
-        .target(name: "Recommenders", dependencies: ["Datasets", "Evaluation", "LinearAlgebra", "FeatureStore"]),
+        .target(name: "Recommenders", dependencies: ["Datasets", "Evaluation", "LinearAlgebra", "FeatureStore", "NeuralNet"]),
         .target(name: "BatchExport", dependencies: ["Recommenders", "Evaluation", "Datasets", "FeatureStore", "LinearAlgebra"]),
         .target(name: "Simulation", dependencies: ["Recommenders", "Evaluation", "Datasets", "LinearAlgebra"]),
         .executableTarget(name: "llmrec", dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
 
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FeatureStoreTests", dependencies: ["FeatureStore"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "LinearAlgebra"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FeatureStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Datasets"]),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "Evaluation", "Datasets"]),

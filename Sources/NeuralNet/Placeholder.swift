@@ -1,0 +1,2 @@
+/// Neural-network core (placeholder until the layers land).
+public enum NeuralNetModule {}
