@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SeededRandom
 #endif
 
 /// Writes a synthetic MovieLens 20M-format `ratings.csv` (header `userId,movieId,rating,timestamp`)
@@ -35,7 +36,7 @@ public struct MovieLensCSVGenerator: Sendable {
         guard fd >= 0 else { throw DatasetError(file: path, reason: "cannot create (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var output = BufferedWriter(fd: fd, path: path)
-        var random = SyntheticRatingsRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let cumulative = popularityCDF()
         try output.append("userId,movieId,rating,timestamp\n")
         var timestamp: Int64 = 1_000_000_000

@@ -1,3 +1,4 @@
+import SeededRandom
 /// The seeded paired bootstrap of the mean difference between two models on the same cases
 /// (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, percentile interval): cases are
 /// resampled with replacement, keeping each case's pair together.
@@ -19,7 +20,7 @@ public struct PairedBootstrap: Sendable {
         precondition(resamples > 0, "resamples must be positive")
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
         let differences = zip(a, b).map { $0 - $1 }
-        var generator = BootstrapRandomNumberGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let resampledMeans = (0..<resamples).map { _ in
             var sum = 0.0
             for _ in differences.indices { sum += differences[generator.nextIndex(below: differences.count)] }

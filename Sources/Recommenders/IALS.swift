@@ -1,4 +1,5 @@
 import LinearAlgebra
+import SeededRandom
 
 /// Implicit alternating least squares (Hu, Koren, Volinsky 2008, "Collaborative Filtering for
 /// Implicit Feedback Datasets").
@@ -66,7 +67,7 @@ public final class IALS: ConfigurableRecommender {
         let k = config.factors
         let users = SparseRows(rowStart: data.rowStart, columns: data.itemIndices)
         let items = users.transposed(columnCount: data.numItems)
-        var random = FactorInitRandom(seed: config.seed)
+        var random = SplitMix64(seed: config.seed)
         var x = Matrix(rows: data.numUsers, cols: k, values: random.normals(count: data.numUsers * k, std: config.initStd))
         var y = Matrix(rows: data.numItems, cols: k)
         var losses: [Double] = []

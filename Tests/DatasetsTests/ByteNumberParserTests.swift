@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import SeededRandom
 import XCTest
 
 final class ByteNumberParserTests: XCTestCase {
@@ -45,7 +46,7 @@ final class ByteNumberParserTests: XCTestCase {
 
     /// Random decimals in the shapes data files use parse exactly like `strtod`.
     func testAgreesWithStrtodOnRandomDecimals() {
-        var random = SeededGenerator(seed: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0..<20_000 {
             let integerDigits = String((0..<Int.random(in: 1...10, using: &random)).map { _ in "0123456789".randomElement(using: &random)! })
             var text = (Bool.random(using: &random) ? "-" : "") + integerDigits

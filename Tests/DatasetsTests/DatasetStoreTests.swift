@@ -1,6 +1,7 @@
 import Datasets
 import FeatureStore
 import Foundation
+import SeededRandom
 import XCTest
 
 final class DatasetStoreTests: XCTestCase {
@@ -92,7 +93,7 @@ final class DatasetStoreTests: XCTestCase {
     /// Data sets saved in random name order (appending or inserting into each table) all load back.
     func testManyDatasetsSavedInRandomOrderAllLoadBack() throws {
         let store = try FeatureStore(path: storeDirectory())
-        var random = DatasetStoreTestRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         var expected: [String: InteractionDataset] = [:]
         for round in 0..<12 {
             let name = ["c", "a", "b", "a-b", "d", "ab"].randomElement(using: &random)!
@@ -223,7 +224,7 @@ final class DatasetStoreTests: XCTestCase {
 
     /// A seeded random data set with unicode side information for every user and item.
     private func randomDataset(name: String, seed: UInt64, users: Int, items: Int, interactions: Int) -> InteractionDataset {
-        var random = DatasetStoreTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let userIDs = (0..<users).map { "u\($0)" }
         let itemIDs = (0..<items).map { "item-\($0 * 7)" }
         let titles = ["Amélie (2001)", "千と千尋の神隠し", "Ünïcødé 🎬", "", "Plain, with \"quotes\"\n"]
@@ -260,17 +261,3 @@ final class DatasetStoreTests: XCTestCase {
     }
 }
 
-/// SplitMix64 (Steele et al., 2014) for reproducible random data sets in these tests.
-private struct DatasetStoreTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

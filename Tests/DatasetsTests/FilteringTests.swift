@@ -1,4 +1,5 @@
 import Datasets
+import SeededRandom
 import XCTest
 
 final class FilteringTests: XCTestCase {
@@ -37,7 +38,7 @@ final class FilteringTests: XCTestCase {
     /// On random data, the k-core has every count >= k, is a fixed point, and keeps every
     /// interaction whose user and item lie in the core.
     func testKCoreInvariantsOnRandomData() {
-        var random = SeededGenerator(seed: 3)
+        var random = SplitMix64(seed: 3)
         for trial in 0..<30 {
             let rows = (0..<Int.random(in: 0...400, using: &random)).map { index in
                 ("u\(Int.random(in: 0..<40, using: &random))", "i\(Int.random(in: 0..<30, using: &random))", Float(1), Int64(index))

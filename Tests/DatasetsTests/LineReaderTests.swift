@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import SeededRandom
 import XCTest
 
 final class LineReaderTests: XCTestCase {
@@ -58,7 +59,7 @@ final class LineReaderTests: XCTestCase {
     /// random small buffers give exactly the lines a plain split gives.
     func testMatchesAPlainSplitForRandomContentAndBufferSizes() throws {
         let directory = try makeTemporaryDirectory(self)
-        var seeded = SeededGenerator(seed: 7)
+        var seeded = SplitMix64(seed: 7)
         for trial in 0..<40 {
             var text = ""
             for _ in 0..<Int.random(in: 0...30, using: &seeded) {
@@ -82,17 +83,3 @@ final class LineReaderTests: XCTestCase {
     }
 }
 
-/// SplitMix64 for reproducible random test inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Datasets
 import Evaluation
+import SeededRandom
 import XCTest
 
 final class EvaluatorTests: XCTestCase {
@@ -74,7 +75,7 @@ final class EvaluatorTests: XCTestCase {
     func testResultsDoNotDependOnBatchSizeOrThreads() throws {
         let numItems = 60
         let scorer = HashedScorer(numItems: numItems, salt: 42)
-        var random = TestRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let cases = (0..<53).map { user -> EvaluationCase in
             let history = (0..<Int.random(in: 0...20, using: &random)).map { _ in Int32.random(in: 0..<60, using: &random) }
             let targets = (0..<Int.random(in: 1...3, using: &random)).map { _ in Int32.random(in: 0..<60, using: &random) }

@@ -1,4 +1,5 @@
 import Evaluation
+import SeededRandom
 import XCTest
 
 final class RankingMetricsTests: XCTestCase {
@@ -63,7 +64,7 @@ final class RankingMetricsTests: XCTestCase {
 
     /// Property: every metric lies in [0, 1], grows with K, and HR equals Recall for one target.
     func testMetricInvariantsOnRandomPositions() {
-        var random = TestRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0..<500 {
             let position = Int.random(in: 1...100, using: &random)
             let extra = (0..<Int.random(in: 0...3, using: &random)).map { _ in Int.random(in: 1...100, using: &random) }

@@ -1,4 +1,5 @@
 import Evaluation
+import SeededRandom
 import XCTest
 
 final class SignificanceTests: XCTestCase {
@@ -18,7 +19,7 @@ final class SignificanceTests: XCTestCase {
     }
 
     func testIncompleteBetaSymmetry() {
-        var random = TestRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         for _ in 0..<200 {
             let x = Double.random(in: 0.001..<0.999, using: &random)
             let a = Double.random(in: 0.1..<50, using: &random), b = Double.random(in: 0.1..<50, using: &random)
@@ -82,7 +83,7 @@ final class SignificanceTests: XCTestCase {
     }
 
     func testBootstrapIsReproducibleFromTheSeed() {
-        var random = TestRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         let a = (0..<300).map { _ in Double.random(in: 0..<1, using: &random) }
         let b = a.map { $0 - 0.05 + Double.random(in: -0.2..<0.2, using: &random) }
         let first = PairedBootstrap(a, b, resamples: 500, seed: 1)

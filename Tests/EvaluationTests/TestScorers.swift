@@ -1,4 +1,5 @@
 import Evaluation
+import SeededRandom
 
 /// Scores from a fixed table: `rows[user]` is that user's `[numItems]` score row.
 final class TableScorer: RankingScorer {
@@ -43,7 +44,7 @@ final class HashedScorer: RankingScorer {
     }
 
     func score(user: Int32, item: Int) -> Float {
-        var generator = TestRandom(seed: salt &* 1_000_003 &+ UInt64(user) &* 65_537 &+ UInt64(item))
+        var generator = SplitMix64(seed: salt &* 1_000_003 &+ UInt64(user) &* 65_537 &+ UInt64(item))
         let draw = generator.next()
         return draw % 17 == 0 ? .nan : Float(draw % 8) / 8
     }
@@ -55,19 +56,3 @@ final class HashedScorer: RankingScorer {
     }
 }
 
-/// SplitMix64 for test inputs.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import FeatureStore
 import Foundation
+import SeededRandom
 import XCTest
 
 final class FeatureStoreTests: XCTestCase {
@@ -81,7 +82,7 @@ final class FeatureStoreTests: XCTestCase {
     /// Random puts and deletes against a dictionary model: every query answers like the model.
     func testRandomOperationsMatchSortedDictionaryModel() throws {
         let store = try FeatureStore(path: makeTemporaryDirectory(self))
-        var random = StoreTestRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         var model: [[UInt8]: [UInt8]] = [:]
         for _ in 0..<20 {
             try store.write { txn in

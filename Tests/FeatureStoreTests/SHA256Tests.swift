@@ -1,5 +1,6 @@
 import FeatureStore
 import Foundation
+import SeededRandom
 import XCTest
 
 final class SHA256Tests: XCTestCase {
@@ -29,7 +30,7 @@ final class SHA256Tests: XCTestCase {
     /// Feeding a message in random pieces gives the digest of the whole message, for lengths
     /// around every padding boundary (55, 56, 63, 64, ...).
     func testStreamingInRandomPiecesMatchesOneShot() {
-        var random = StoreTestRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for length in [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1_000, 4_099] {
             let message = random.bytes(length)
             let whole = SHA256.hash(message)
@@ -47,7 +48,7 @@ final class SHA256Tests: XCTestCase {
     func testFileHashMatchesInMemoryHashAcrossChunkBoundaries() throws {
         let directory = makeTemporaryDirectory(self)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var random = StoreTestRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let contents = random.bytes((5 << 19) + 17)  // 2.5 MiB + 17: three 1 MiB reads, last partial
         let path = directory + "/blob.bin"
         try Data(contents).write(to: URL(fileURLWithPath: path))

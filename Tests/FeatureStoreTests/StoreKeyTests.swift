@@ -1,4 +1,5 @@
 import FeatureStore
+import SeededRandom
 import XCTest
 
 final class StoreKeyTests: XCTestCase {
@@ -14,7 +15,7 @@ final class StoreKeyTests: XCTestCase {
 
     /// Byte order of big-endian keys equals numeric order, and decoding inverts encoding.
     func testBigEndianKeysSortLikeTheirNumbers() {
-        var random = StoreTestRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0..<1_000 {
             let a = UInt64.random(in: 0...UInt64.max >> UInt64.random(in: 0...63, using: &random), using: &random)
             let b = UInt64.random(in: 0...UInt64.max >> UInt64.random(in: 0...63, using: &random), using: &random)

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import SeededRandom
 import XCTest
 
 final class SIMDKernelsTests: XCTestCase {
@@ -8,7 +9,7 @@ final class SIMDKernelsTests: XCTestCase {
     }
 
     func testDotAndAxpyMatchReferenceOverLengths() {
-        var random = TestRandom(seed: 6)
+        var random = SplitMix64(seed: 6)
         for n in Array(0...70) + [127, 128, 129, 1000] {
             let a = (0..<n).map { _ in random.uniform() }
             let b = (0..<n).map { _ in random.uniform() }

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import SeededRandom
 import XCTest
 
 final class TopKTests: XCTestCase {
@@ -18,7 +19,7 @@ final class TopKTests: XCTestCase {
     }
 
     func testMatchesFullSortOverRandomInputs() {
-        var random = TestRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for trial in 0..<300 {
             let n = Int.random(in: 0...200, using: &random)
             // Few distinct values so ties are common; some NaN and infinities.

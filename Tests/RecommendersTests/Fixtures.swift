@@ -1,24 +1,11 @@
 import Recommenders
+import SeededRandom
 
-/// SplitMix64 (Steele, Lea, Flood 2014) for reproducible random training data in tests.
-struct TestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Fixtures {
     /// Each user interacts with each item with probability `density`, in random order.
     static func randomData(users: Int, items: Int, density: Double, seed: UInt64) -> TrainingData {
-        var random = TestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let sequences = (0..<users).map { _ in
             (0..<Int32(items)).filter { _ in Double.random(in: 0..<1, using: &random) < density }.shuffled(using: &random)
         }

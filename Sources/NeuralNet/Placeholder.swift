@@ -1,2 +1,0 @@
-/// Neural-network core (placeholder until the layers land).
-public enum NeuralNetModule {}

@@ -1,2 +1,0 @@
-/// Ranking A/B simulations (placeholder until the simulator lands).
-public enum SimulationModule {}

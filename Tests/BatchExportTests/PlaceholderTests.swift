@@ -1,2 +1,0 @@
-import XCTest
-final class BatchExportPlaceholderTests: XCTestCase { func testBuilds() {} }

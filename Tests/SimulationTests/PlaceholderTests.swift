@@ -1,2 +1,0 @@
-import XCTest
-final class SimulationPlaceholderTests: XCTestCase { func testBuilds() {} }
