@@ -55,12 +55,14 @@ struct BaselinesReport {
     /// Sizes, sparsity, sequence lengths and the split check.
     private func dataSection() -> String {
         let matches = data.splitSHA256 == DataSummary.expectedSplitSHA256
+        let histogram = MarkdownTable(header: ["interactions per user", "users"], rightAligned: [1],
+                                      rows: data.lengthHistogram(.standard).map { [$0.label, "\($0.users)"] })
         return """
         \(data.users) users, \(data.items) items, \(data.interactions) interactions (density \(percent(data.density))).
         Interactions per user: min \(data.lengthQuantile(0)), median \(data.lengthQuantile(0.5)), \
         mean \(String(format: "%.1f", data.meanLength)), 90th percentile \(data.lengthQuantile(0.9)), max \(data.lengthQuantile(1)).
 
-        \(table(["interactions per user", "users"], data.lengthHistogram(.standard).map { [$0.label, "\($0.users)"] }))
+        \(histogram.rendered())
         Leave-one-out split: for \(data.tiedLastPairs) users the validation and test items share a timestamp (the tie \
         rule decides). Split lines (`user valid test`, raw ids) start \
         \(data.splitLines.prefix(3).map { "`" + $0.replacingOccurrences(of: "\t", with: " ").dropLast() + "`" }.joined(separator: ", ")); \
@@ -76,21 +78,22 @@ struct BaselinesReport {
         let byModel = Dictionary(uniqueKeysWithValues: reports.map { ($0.model, $0) })
         let rows = models.map { row in
             [row] + models.map { column in
-                row == column ? "–" : pValue(byModel[row]!.pairedTTest(against: byModel[column]!)?.pValue)
+                row == column ? "–" : MarkdownTable.pValue(byModel[row]!.pairedTTest(against: byModel[column]!)?.pValue)
             }
         }
-        return table(["model"] + models, rows)
+        return MarkdownTable(header: ["model"] + models, rightAligned: Set(1..<models.count + 1), rows: rows).rendered()
     }
 
     /// One table per model: every grid point's validation metrics, the chosen one marked.
     private func gridSection() -> String {
         reports.map { report in
             let rows = report.grid.map { point in
-                [configText(point.config), metric(point.validationMetrics[MetricKey.ndcg(at: 10)]),
-                 metric(point.validationMetrics[MetricKey.hitRate(at: 10)]), point.config == report.config ? "**chosen**" : ""]
+                [MarkdownTable.config(point.config), MarkdownTable.metric(point.validationMetrics[MetricKey.ndcg(at: 10)]),
+                 MarkdownTable.metric(point.validationMetrics[MetricKey.hitRate(at: 10)]), point.config == report.config ? "**chosen**" : ""]
             }
-            return "### \(report.model): \(configText(report.config))\n\n"
-                + table(["configuration", "valid NDCG@10", "valid HR@10", ""], rows)
+            let table = MarkdownTable(header: ["configuration", "valid NDCG@10", "valid HR@10", ""],
+                                      rightAligned: [1, 2, 3], rows: rows)
+            return "### \(report.model): \(MarkdownTable.config(report.config))\n\n" + table.rendered()
         }.joined(separator: "\n")
     }
 
@@ -101,10 +104,11 @@ struct BaselinesReport {
         let rows = labels.map { label in
             let users = ranked.first?.testBuckets.first { $0.label == label }?.userCount ?? 0
             return [label, "\(users)"] + ranked.map { report in
-                metric(report.testBuckets.first { $0.label == label }?.metrics[MetricKey.ndcg(at: 10)])
+                MarkdownTable.metric(report.testBuckets.first { $0.label == label }?.metrics[MetricKey.ndcg(at: 10)])
             }
         }
-        return table(["history length", "users"] + ranked.map(\.model), rows)
+        return MarkdownTable(header: ["history length", "users"] + ranked.map(\.model),
+                             rightAligned: Set(1...ranked.count + 1), rows: rows).rendered()
     }
 
     /// Sentences read off the numbers: the winner and whether its lead is significant, gains over
@@ -112,21 +116,21 @@ struct BaselinesReport {
     func interpretation() -> [String] {
         let entries = leaderboard.entries
         guard let best = entries.first else { return ["No model was evaluated."] }
-        var lines = ["\(best.model) has the best test NDCG@10: \(metric(best.ndcg))"
-            + (best.ndcgHalfWidth.map { " ± \(metric($0)) (95% CI)" } ?? "") + "."]
+        var lines = ["\(best.model) has the best test NDCG@10: \(MarkdownTable.metric(best.ndcg))"
+            + (best.ndcgHalfWidth.map { " ± \(MarkdownTable.metric($0)) (95% CI)" } ?? "") + "."]
         if entries.count > 1 {
             let second = entries[1]
             let p = second.pValueAgainstBest
             let verdict = (p ?? 1) < 0.05 ? "a statistically significant gap at the 5% level"
                                           : "a gap within noise at the 5% level"
-            lines.append("\(second.model) comes second with \(metric(second.ndcg)); the paired t-test gives p = "
-                         + "\(pValue(p)): \(verdict).")
+            lines.append("\(second.model) comes second with \(MarkdownTable.metric(second.ndcg)); the paired t-test gives p = "
+                         + "\(MarkdownTable.pValue(p)): \(verdict).")
         }
         if let popularity = entries.first(where: { $0.model == "mostpop" }), popularity.ndcg > 0 {
             let gains = entries.filter { $0.model != "mostpop" }.map { entry in
                 "\(entry.model) \(String(format: "%+.0f%%", (entry.ndcg / popularity.ndcg - 1) * 100))"
             }
-            lines.append("Against the popularity baseline (\(metric(popularity.ndcg))): " + gains.joined(separator: ", ") + ".")
+            lines.append("Against the popularity baseline (\(MarkdownTable.metric(popularity.ndcg))): " + gains.joined(separator: ", ") + ".")
         }
         let ratios = reports.compactMap { report -> Double? in
             guard let test = report.testMetrics[MetricKey.ndcg(at: 10)],
@@ -167,30 +171,7 @@ struct BaselinesReport {
     }
 }
 
-/// A GitHub-flavoured markdown table, every cell as given, each line ending in `\n`; the first
-/// column (labels) left-aligned, the others (numbers) right-aligned.
-func table(_ header: [String], _ rows: [[String]]) -> String {
-    let alignment = header.indices.map { $0 == 0 ? "---" : "---:" }
-    return ([header, alignment] + rows).map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
-}
-
-/// A metric with 4 decimals ("–" when missing).
-func metric(_ value: Double?) -> String {
-    value.map { String(format: "%.4f", $0) } ?? "–"
-}
-
 /// A fraction as a percentage with one decimal.
 func percent(_ fraction: Double) -> String {
     String(format: "%.1f%%", fraction * 100)
-}
-
-/// A p-value: "<0.001" below 0.001, else 3 significant digits ("–" when missing).
-func pValue(_ value: Double?) -> String {
-    guard let value else { return "–" }
-    return value < 0.001 ? "<0.001" : String(format: "%.3g", value)
-}
-
-/// A configuration as `key=value` pairs in key order, or "(defaults)".
-func configText(_ config: [String: String]) -> String {
-    config.isEmpty ? "(defaults)" : config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: ", ")
 }

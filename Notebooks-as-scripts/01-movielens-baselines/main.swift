@@ -93,12 +93,12 @@ var reports: [EvaluationReport] = []
 for model in ModelRegistry.names {
     let report = try experiment.evaluate(model: model) { event in
         if case .validated(let index, let count, let config, let metric, let seconds) = event {
-            note(String(format: "  %@ [%d/%d] %@: valid NDCG@10 %.4f (%.2f s)", model, index + 1, count, configText(config), metric, seconds))
+            note(String(format: "  %@ [%d/%d] %@: valid NDCG@10 %.4f (%.2f s)", model, index + 1, count, MarkdownTable.config(config), metric, seconds))
         }
     }
     print(model.padding(toLength: 8, withPad: " ", startingAt: 0)
           + String(format: " chosen %@ from %d grid points: valid NDCG@10 %.4f, test NDCG@10 %.4f (%.1f s)",
-                   configText(report.config), report.grid.count, report.validationMetrics["NDCG@10"] ?? .nan,
+                   MarkdownTable.config(report.config), report.grid.count, report.validationMetrics["NDCG@10"] ?? .nan,
                    report.testMetrics["NDCG@10"] ?? .nan, report.timings["total"] ?? .nan))
     reports.append(report)
 }
@@ -135,7 +135,7 @@ func describe(_ item: Int32) -> String {
 }
 var topTen = ["user \(experiment.dataset.userIDs[userIndex]): \(history.count) movies rated; the last three: "
               + history.suffix(3).reversed().map(describe).joined(separator: "; "),
-              "\(best.model) (\(configText(best.config))) recommends:"]
+              "\(best.model) (\(MarkdownTable.config(best.config))) recommends:"]
 for (rank, entry) in recommender.recommend(user: Int32(userIndex), history: history, k: 10).enumerated() {
     topTen.append(String(format: "%3d. %8.4f  ", rank + 1, entry.score) + describe(entry.item))
 }

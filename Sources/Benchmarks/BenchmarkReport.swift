@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// Every number of one `Benchmarks` run: what `--json` writes and the markdown tables print.
@@ -58,7 +59,7 @@ struct BenchmarkReport: Codable {
         var sections = ["# llmrec benchmarks\n\n"
             + "\(machine.processors) cores, \(megabytes(Int(machine.memoryBytes))) RAM, \(machine.operatingSystem); "
             + "started \(ISO8601DateFormatter().string(from: startedAt))"
-            + (totalSeconds.map { ", took \(format($0, digits: 1)) s" } ?? "") + ".\n"]
+            + (totalSeconds.map { ", took \(MarkdownTable.decimal($0, digits: 1)) s" } ?? "") + ".\n"]
         if let gemm { sections.append(gemmSection(gemm)) }
         if !ingest.isEmpty { sections.append(ingestSection()) }
         if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
@@ -69,8 +70,9 @@ struct BenchmarkReport: Codable {
     private func gemmSection(_ gemm: GEMMResult) -> String {
         var table = MarkdownTable(header: ["n = m = k", "runs", "best (s)", "median (s)", "best GFLOP/s", "median GFLOP/s"],
                                   rightAligned: Set(0...5))
-        table.rows = [["\(gemm.size)", "\(gemm.repetitions)", format(gemm.bestSeconds), format(gemm.medianSeconds),
-                       format(gemm.bestGFLOPS, digits: 1), format(gemm.medianGFLOPS, digits: 1)]]
+        table.rows = [["\(gemm.size)", "\(gemm.repetitions)"]
+                      + [gemm.bestSeconds, gemm.medianSeconds].map { MarkdownTable.decimal($0, digits: 4) }
+                      + [gemm.bestGFLOPS, gemm.medianGFLOPS].map { MarkdownTable.decimal($0, digits: 1) }]
         return "## Reference: sgemm (LinearAlgebra BLAS.gemm, OpenBLAS default threads)\n\n" + table.rendered()
     }
 
@@ -81,19 +83,21 @@ struct BenchmarkReport: Codable {
                      "store (s)", "store int/s", "overall int/s", "peak RSS after parse", "peak RSS after store", "store file"],
             rightAligned: Set(1...13))
         table.rows = ingest.map { result in
-            [result.label, grouped(result.interactions), grouped(result.users), grouped(result.items),
-             megabytes(result.bytes), format(result.parseSeconds, digits: 2), grouped(Int(result.parseRate)),
-             format(result.checksumSeconds, digits: 2), format(result.storeSeconds, digits: 2),
-             grouped(Int(result.storeRate)), grouped(Int(result.overallRate)),
-             megabytes(result.peakBytesAfterParse), megabytes(result.peakBytesAfterStore), megabytes(result.storeFileBytes)]
+            let seconds = { (value: Double?) in MarkdownTable.decimal(value, digits: 2) }
+            let rate = { (value: Double) in MarkdownTable.grouped(Int(value)) }
+            return [result.label] + [result.interactions, result.users, result.items].map(MarkdownTable.grouped)
+                + [megabytes(result.bytes), seconds(result.parseSeconds), rate(result.parseRate),
+                   seconds(result.checksumSeconds), seconds(result.storeSeconds), rate(result.storeRate), rate(result.overallRate)]
+                + [result.peakBytesAfterParse, result.peakBytesAfterStore, result.storeFileBytes].map(megabytes)
         }
         var text = "## Ingest (parse = loadDataset; store = saveDataset into a fresh store, one transaction)\n\n"
             + table.rendered()
         if let generationSeconds {
-            text += "\nGenerating the ratings file took \(format(generationSeconds, digits: 1)) s"
+            text += "\nGenerating the ratings file took \(MarkdownTable.decimal(generationSeconds, digits: 1)) s"
                 + (generationSeconds == 0 ? " (reused from an earlier run).\n" : ".\n")
         }
         if let target = ingestTarget {
+            let grouped = MarkdownTable.grouped
             let scope = target.lines == target.definedForLines
                 ? "" : " (the target is defined for \(grouped(target.definedForLines)) lines; this run had \(grouped(target.lines)))"
             text += "\nTarget: >= \(grouped(Int(target.minimumInteractionsPerSecond))) interactions/s overall and peak RSS < "
@@ -110,9 +114,10 @@ struct BenchmarkReport: Codable {
                      "fit train+valid (s)", "scoring (µs/user)", "test evaluation (s)"],
             rightAligned: Set(2...7))
         table.rows = models.map { result in
-            [result.model, configText(result.config), "\(result.gridPoints)", format(result.gridFitSeconds, digits: 2),
-             format(result.gridValidationSeconds, digits: 2), format(result.fitSeconds, digits: 2),
-             format(result.scoringMicrosecondsPerUser, digits: 1), format(result.testEvaluationSeconds, digits: 3)]
+            [result.model, MarkdownTable.config(result.config), "\(result.gridPoints)"]
+                + [result.gridFitSeconds, result.gridValidationSeconds, result.fitSeconds].map { MarkdownTable.decimal($0, digits: 2) }
+                + [MarkdownTable.decimal(result.scoringMicrosecondsPerUser, digits: 1),
+                   MarkdownTable.decimal(result.testEvaluationSeconds, digits: 3)]
         }
         let batch = models.first?.scoringBatchSize ?? 0
         return "## Models on \(modelDataset) (\(modelProtocol)): time\n\n"
@@ -128,18 +133,13 @@ struct BenchmarkReport: Codable {
             rightAligned: Set(1...6))
         table.rows = models.map { result in
             let interval = result.testNDCG10Lower.flatMap { lower in
-                result.testNDCG10Upper.map { " [\(format(lower)), \(format($0))]" }
+                result.testNDCG10Upper.map { " [\(MarkdownTable.metric(lower)), \(MarkdownTable.metric($0))]" }
             } ?? ""
-            return [result.model] + keys.map { format(result.validationMetrics[$0]) }
-                + [format(result.testMetrics["NDCG@10"]) + interval, format(result.testMetrics["HR@10"]),
-                   format(result.testMetrics["MRR"])]
+            return [result.model] + keys.map { MarkdownTable.metric(result.validationMetrics[$0]) }
+                + [MarkdownTable.metric(result.testMetrics["NDCG@10"]) + interval, MarkdownTable.metric(result.testMetrics["HR@10"]),
+                   MarkdownTable.metric(result.testMetrics["MRR"])]
         }
         return "## Models on \(modelDataset) (\(modelProtocol)): quality\n\n" + table.rendered()
-    }
-
-    /// A configuration as `key=value` pairs in key order, or "(defaults)".
-    private func configText(_ config: [String: String]) -> String {
-        config.isEmpty ? "(defaults)" : config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: ", ")
     }
 
     /// Pretty-printed JSON with sorted keys and ISO 8601 dates; non-finite numbers as strings.
@@ -151,4 +151,9 @@ struct BenchmarkReport: Codable {
                                                                        negativeInfinity: "-Infinity", nan: "NaN")
         return try encoder.encode(self)
     }
+}
+
+/// Bytes in decimal megabytes, one decimal ("–" when unknown).
+private func megabytes(_ bytes: Int?) -> String {
+    bytes.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "–"
 }

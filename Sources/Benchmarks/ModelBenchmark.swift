@@ -46,9 +46,10 @@ struct ModelResult: Codable {
             switch event {
             case .validated(let index, let count, let config, let metric, let seconds):
                 let settings = config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: " ")
-                progress("  \(model) [\(index + 1)/\(count)] \(settings): valid NDCG@10 \(format(metric)) (\(format(seconds, digits: 2)) s)")
+                progress("  \(model) [\(index + 1)/\(count)] \(settings): valid NDCG@10 \(MarkdownTable.metric(metric)) "
+                         + "(\(MarkdownTable.seconds(seconds)) s)")
             case .tested(_, let metric, let seconds):
-                progress("  \(model) refit + test: NDCG@10 \(format(metric)) (\(format(seconds, digits: 2)) s)")
+                progress("  \(model) refit + test: NDCG@10 \(MarkdownTable.metric(metric)) (\(MarkdownTable.seconds(seconds)) s)")
             }
         }
         let testCases = experiment.split.test

@@ -28,7 +28,10 @@ public final class LineReader {
 
     /// Calls `body` for every line, in order, then closes the file. Can be called once.
     ///
-    /// `afterRead` runs after every `read(2)` (about once per MiB), the place for progress reports.
+    /// `afterRead` runs once per `read(2)` (about once per MiB), after `body` has seen every complete
+    /// line of that read: the place for progress reports, so that `bytesConsumed` and the lines seen
+    /// agree (only an unfinished line at the end of the read is consumed but not yet passed on). It
+    /// does not run for the read that finds the end of input.
     /// A `\r` before `\n` is dropped. A last line without `\n` is passed with `isTerminated == false`.
     /// Throws what `body` throws, read errors, and a gzip failure (non-zero exit status).
     public func forEachLine(afterRead: () -> Void = {}, _ body: (Line) throws -> Void) throws {
@@ -51,7 +54,6 @@ public final class LineReader {
                     capacity *= 2
                 }
                 let count = try input.read(into: buffer + end, count: capacity - end)
-                afterRead()
                 if count == 0 { break }
                 end += count
                 while let newline = memchr(buffer + start, Int32(UInt8(ascii: "\n")), end - start) {
@@ -62,6 +64,7 @@ public final class LineReader {
                                   number: lineNumber, isTerminated: true))
                     start = lineEnd + 1
                 }
+                afterRead()
             }
             if end > start {
                 let contentEnd = buffer[end - 1] == UInt8(ascii: "\r") ? end - 1 : end

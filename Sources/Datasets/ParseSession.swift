@@ -30,6 +30,8 @@ struct ParseSession {
         let reader = try LineReader(path: path)
         let name = (path as NSString).lastPathComponent
         var dataLines = 0
+        // `afterRead` runs once the lines of a read have been counted, so `linesRead` keeps up with
+        // the bytes reported; the hot loop below only increments a counter.
         try reader.forEachLine(afterRead: { reportProgress(file: path, bytesInFile: reader.bytesConsumed) }) { line in
             report.linesRead += 1
             guard !line.bytes.isEmpty else { return }

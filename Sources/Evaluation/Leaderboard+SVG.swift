@@ -5,12 +5,14 @@ extension Leaderboard {
     /// bars and the value printed after each bar: a self-contained SVG document (no scripts, no
     /// external fonts or styles).
     public func svgBarChart() -> String {
-        let labelWidth = 12.0 + 7.5 * Double(entries.map(\.model.count).max() ?? 0)
-        let plotWidth = 480.0, rowHeight = 28.0, top = 48.0, valueWidth = 130.0
+        let labelWidth = 12.0 + Self.characterWidth * Double(entries.map(\.model.count).max() ?? 0)
+        // The value text is at most "0.1234 ± 0.0123": 15 characters after a 6 px gap.
+        let plotWidth = 480.0, rowHeight = 28.0, top = 48.0, valueWidth = 12.0 + Self.characterWidth * 15
         let plotHeight = rowHeight * Double(entries.count)
         let width = labelWidth + plotWidth + valueWidth, height = top + plotHeight + 40
         let highest = entries.map { $0.ndcg + ($0.ndcgHalfWidth ?? 0) }.max() ?? 0
-        let axisMax = Self.niceAxisMaximum(highest)
+        let (axisMax, divisions) = Self.niceAxis(highest)
+        let tickDecimals = Self.decimals(axisMax / Double(divisions))
         let x = { (value: Double) in labelWidth + plotWidth * max(0, value) / axisMax }
 
         var svg = """
@@ -22,13 +24,13 @@ extension Leaderboard {
         \(Self.escaped("Test NDCG@10 on \(dataset), \(Int((confidence * 100).rounded()))% confidence intervals"))</text>
 
         """
-        for tick in 0...4 {
-            let value = axisMax * Double(tick) / 4
+        for tick in 0...divisions {
+            let value = axisMax * Double(tick) / Double(divisions)
             svg += """
             <line x1="\(Self.number(x(value)))" y1="\(Self.number(top))" x2="\(Self.number(x(value)))" \
             y2="\(Self.number(top + plotHeight))" stroke="#dddddd"/>
             <text x="\(Self.number(x(value)))" y="\(Self.number(top + plotHeight + 18))" text-anchor="middle" \
-            fill="#555555">\(String(format: "%.3f", value))</text>
+            fill="#555555">\(String(format: "%.\(tickDecimals)f", value))</text>
 
             """
         }
@@ -65,12 +67,31 @@ extension Leaderboard {
         return svg + "</svg>\n"
     }
 
-    /// The smallest of 1, 2, 2.5, 5 × 10^n at or above `value` (0.1 for nothing to show).
-    private static func niceAxisMaximum(_ value: Double) -> Double {
-        guard value > 0, value.isFinite else { return 0.1 }
+    /// Width reserved per character of 13 px sans-serif text (generous: wide letters such as "m"
+    /// and "w" run close to 9 px).
+    private static let characterWidth = 8.5
+
+    /// Nice axis maxima (× 10^k) with how many gridline intervals divide each into round steps.
+    private static let niceSteps: [(mantissa: Double, divisions: Int)] = [
+        (1, 5), (1.5, 3), (2, 4), (2.5, 5), (3, 6), (4, 4), (5, 5), (6, 6), (7.5, 3), (8, 4), (10, 5),
+    ]
+
+    /// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8 × 10^k at or above `value`, and the number of
+    /// gridline intervals (3 to 6) that split it into round steps; (0.1, 5) for nothing to show.
+    private static func niceAxis(_ value: Double) -> (maximum: Double, divisions: Int) {
+        guard value > 0, value.isFinite else { return (0.1, 5) }
         let magnitude = pow(10, floor(log10(value)))
-        let step = [1, 2, 2.5, 5, 10].first { $0 * magnitude >= value } ?? 10
-        return step * magnitude
+        // A relative tolerance keeps exact nice values (0.3, 0.075) from rounding up a step.
+        let step = niceSteps.first { $0.mantissa * magnitude >= value * (1 - 1e-12) } ?? (10, 5)
+        return (step.mantissa * magnitude, step.divisions)
+    }
+
+    /// The fewest decimals (at most 8) that print `step` and its multiples exactly: 0.025 -> 3, 0.5 -> 1.
+    private static func decimals(_ step: Double) -> Int {
+        (0...8).first { digits in
+            let scaled = step * pow(10, Double(digits))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)
+        } ?? 8
     }
 
     /// A coordinate with at most one decimal.

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -29,15 +30,9 @@ final class StatusLine {
     }
 }
 
-/// `1234567` -> `"1,234,567"`.
+/// `1234567` -> `"1,234,567"`: the command-line tool's short name for `MarkdownTable.grouped`.
 func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (offset, char) in digits.enumerated() {
-        if offset > 0 && (digits.count - offset) % 3 == 0 { out.append(",") }
-        out.append(char)
-    }
-    return value < 0 ? "-" + out : out
+    MarkdownTable.grouped(value)
 }
 
 /// Seconds with a sensible number of digits.
