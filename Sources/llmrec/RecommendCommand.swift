@@ -37,20 +37,13 @@ struct RecommendCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
-        let artifactName = trainedModelArtifactName(dataset: dataset, model: model.lowercased())
-        guard let artifact = try store.latestArtifact(named: artifactName) else {
-            throw ValidationError("no trained \(model) for \(dataset) in \(storeOptions.store); run `llmrec train --dataset \(dataset) --model \(model)` first")
-        }
-        let data = try store.loadDataset(named: dataset)
+        let trained = try TrainedModel.load(from: store, dataset: dataset, model: model)
+        let (data, artifact, recommender) = (trained.dataset, trained.artifact, trained.recommender)
         guard let userIndex = data.userIDs.firstIndex(of: user) else {
             throw ValidationError("user '\(user)' is not in \(dataset) (\(grouped(data.numUsers)) users, e.g. \(data.userIDs.prefix(3).joined(separator: ", ")))")
         }
-        var config: [String: String] = [:]
-        for (key, value) in artifact.metadata where key.hasPrefix("config.") { config[String(key.dropFirst(7))] = value }
-        let recommender = try ModelRegistry.candidates(for: model, overrides: config)[0].make()
-        try recommender.fit(Experiment(dataset: data).allInteractionsTrainingData())
 
-        let history = data.chronologicalSequences()[userIndex]
+        let history = trained.histories[userIndex]
         if showHistory {
             print("history of user \(user) (\(history.count) items, most recent first):")
             for item in history.suffix(10).reversed() { print("  \(describe(item, in: data))") }

@@ -4,9 +4,6 @@ import FeatureStore
 import Foundation
 import Recommenders
 
-/// The registry name under which `train` records a model for `recommend`.
-func trainedModelArtifactName(dataset: String, model: String) -> String { "model/\(dataset)/\(model)" }
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -59,7 +56,7 @@ struct TrainCommand: ParsableCommand {
         metadata["datasetVersion"] = String(try store.datasetMetadata(named: dataset)?.version ?? 0)
         metadata["fitSeconds"] = String(format: "%.3f", fitSeconds)
         if let best { metadata["validationNDCG@10"] = String(format: "%.5f", best.metric) }
-        let artifact = try store.write { try $0.registerArtifact(named: trainedModelArtifactName(dataset: dataset, model: model),
+        let artifact = try store.write { try $0.registerArtifact(named: TrainedModel.artifactName(dataset: dataset, model: model),
                                                                   metadata: metadata) }
         status.finish("fit \(model) on \(grouped(experiment.dataset.interactions.count)) interactions in \(seconds(fitSeconds))")
         print("trained \(artifact.name) version \(artifact.version)")

@@ -1,0 +1,113 @@
+import Dispatch
+import FeatureStore
+import Foundation
+
+/// The export job for one shard: plan the parts, skip those an earlier run finished (checked against
+/// their SHA-256), and compute the rest in blocks: one `scoreBatch` (one GEMM for factor models) per
+/// block on the calling thread, top-K and encoding in parallel over rows, and a writer stage on its
+/// own queue so scoring never waits on the disk (at most `maxBlocksInFlight` blocks queued).
+/// Memory is bounded by one block of scores plus the queued blocks: it does not grow with users.
+public struct ExportEngine {
+    public let source: ExportSource
+    public let request: ExportRequest
+    /// The output folder (manifest and part files).
+    public let folder: URL
+    /// The store `lmdb` parts go into (required for that format only).
+    public let store: FeatureStore?
+    /// Blocks waiting for the writer at most.
+    public var maxBlocksInFlight = 3
+
+    /// An export of `source` under `request` into `folder` (created if missing).
+    /// - Throws: `ExportError.badK`, `.unknownItem`-style list errors are the caller's; `.unwritableOutput`
+    ///   when `format == .lmdb` and no store is given.
+    public init(source: ExportSource, request: ExportRequest, folder: URL, store: FeatureStore? = nil) throws {
+        let numItems = source.itemIDs.count
+        guard request.k >= 1 && request.k <= numItems else { throw ExportError.badK(k: request.k, numItems: numItems) }
+        precondition(request.format != .lmdb || store != nil, "the lmdb format needs a store")
+        self.source = source
+        self.request = request
+        self.folder = folder
+        self.store = store
+    }
+
+    /// Runs (or finishes) the export and writes the manifest; `progress` is called from the writer queue.
+    public func run(progress: @escaping @Sendable (ExportProgress) -> Void = { _ in }) throws -> ExportSummary {
+        let start = Date()
+        try OutputFolder.prepare(folder)
+        let job = ExportJobDescription(source: source, request: request)
+        let fingerprint = job.fingerprint
+        let manifestURL = folder.appendingPathComponent(ExportManifest.fileName(for: request.shard))
+        let plan = ExportPlan(userIDs: source.userIDs, request: request)
+        let encoder = RowEncoder(format: request.format, itemIDs: source.itemIDs)
+        let sink: PartSink = request.format == .lmdb
+            ? StorePartSink(store: store!, dataset: source.dataset, model: source.model, modelVersion: source.modelVersion,
+                            userIDs: source.userIDs)
+            : FilePartSink(folder: folder, header: encoder.partHeader)
+        try sink.removeLeftovers()
+
+        if let existing = try? ExportManifest.read(from: manifestURL), existing.fingerprint == fingerprint,
+           existing.parts.count == plan.partCount,
+           try existing.parts.enumerated().allSatisfy({ part, record in
+               try record.name == plan.partName(part) && sink.matches(record, users: plan.users(ofPart: part))
+           }) {
+            try sink.manifestWritten(existing)
+            return ExportSummary(manifest: existing, manifestURL: manifestURL, partsWritten: 0,
+                                 partsReused: existing.parts.count, usersComputed: 0,
+                                 seconds: Date().timeIntervalSince(start), scoringSeconds: 0, rankingSeconds: 0)
+        }
+        try? FileManager.default.removeItem(at: manifestURL)
+
+        let writer = ExportWriter(sink: sink, maxBlocksInFlight: maxBlocksInFlight, usersTotal: plan.users.count,
+                                  start: start, progress: progress)
+        let ranker = BlockRanker(k: request.k, encoder: encoder, userIDs: source.userIDs,
+                                 globallySkipped: globallySkippedItems(), excludeHistory: request.excludeHistory)
+        let blockSize = request.usersPerBlock(numItems: source.itemIDs.count)
+        var scores = [Float](repeating: 0, count: blockSize * source.itemIDs.count)
+        var (partsWritten, usersComputed, scoringSeconds, rankingSeconds) = (0, 0, 0.0, 0.0)
+        for part in 0..<plan.partCount {
+            let users = plan.users(ofPart: part)
+            let name = plan.partName(part)
+            if let record = try sink.finishedRecord(of: name, users: users, fingerprint: fingerprint) {
+                try writer.reuse(record)
+                continue
+            }
+            try writer.begin(name)
+            for blockStart in stride(from: users.startIndex, to: users.endIndex, by: blockSize) {
+                let blockUsers = Array(users[blockStart..<min(users.endIndex, blockStart + blockSize)])
+                let histories = blockUsers.map { source.histories[Int($0)] }
+                let block = scores.withUnsafeMutableBufferPointer { buffer -> FormattedBlock in
+                    let scored = Date()
+                    source.scorer.scoreBatch(users: blockUsers, histories: histories, into: buffer)
+                    let ranked = Date()
+                    scoringSeconds += ranked.timeIntervalSince(scored)
+                    let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(buffer))
+                    rankingSeconds += Date().timeIntervalSince(ranked)
+                    return block
+                }
+                try writer.append(block)
+            }
+            try writer.finish(users: users.count, fingerprint: fingerprint)
+            partsWritten += 1
+            usersComputed += users.count
+        }
+        let records = try writer.drain()
+        let manifest = ExportManifest(job: job, fingerprint: fingerprint, parts: records,
+                                      users: records.reduce(0) { $0 + $1.users }, rows: records.reduce(0) { $0 + $1.rows },
+                                      startedAt: start, finishedAt: Date())
+        try DurableFile.write(try manifest.encoded(), as: manifestURL.lastPathComponent, in: folder)
+        try sink.manifestWritten(manifest)
+        return ExportSummary(manifest: manifest, manifestURL: manifestURL, partsWritten: partsWritten,
+                             partsReused: records.count - partsWritten, usersComputed: usersComputed,
+                             seconds: Date().timeIntervalSince(start), scoringSeconds: scoringSeconds,
+                             rankingSeconds: rankingSeconds)
+    }
+
+    /// `[numItems]`: true for items on the exclude list or off the allow list.
+    private func globallySkippedItems() -> [Bool] {
+        let numItems = source.itemIDs.count
+        var skipped = [Bool](repeating: request.allowedItems != nil, count: numItems)
+        for item in request.allowedItems ?? [] where item >= 0 && Int(item) < numItems { skipped[Int(item)] = false }
+        for item in request.excludedItems where item >= 0 && Int(item) < numItems { skipped[Int(item)] = true }
+        return skipped
+    }
+}

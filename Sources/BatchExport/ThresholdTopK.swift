@@ -1,0 +1,128 @@
+/// A bounded top-K selection for one row of scores, tuned for long rows: once `k` candidates are
+/// kept, the score of the worst one is a threshold and eight scores at a time are compared with it
+/// (one SIMD compare), so most of a 50,000-item row costs a load and a compare.
+///
+/// Gives exactly the order of LinearAlgebra's `topK` (the reference it is tested against): higher
+/// score first, ties to the lower index, NaN below every number. Scanning in index order makes the
+/// strict `>` filter exact: a later score equal to the threshold has a higher index, so it ranks below.
+/// One instance per thread; `select` reuses its buffers.
+public struct ThresholdTopK {
+    /// Kept scores and indices, a min-heap by rank (the worst kept entry at the root), `[<= k]`.
+    private var heapScores: [Float] = []
+    private var heapIndices: [Int32] = []
+
+    /// An empty selector.
+    public init() {}
+
+    /// The `k` best indices of `scores` whose `skip` flag is false, best first, into `result`
+    /// (replaced); `min(k, candidates)` of them.
+    ///
+    /// - Parameters:
+    ///   - scores: `[n]` scores, higher is better.
+    ///   - skip: `[n]` flags; true excludes the item (history, exclude list, outside the allow list).
+    ///   - result: output pairs `(index, score)`, best first.
+    public mutating func select(_ scores: UnsafeBufferPointer<Float>, k: Int, skip: UnsafeBufferPointer<Bool>,
+                                into result: inout [(index: Int32, score: Float)]) {
+        precondition(skip.count >= scores.count, "one skip flag per score")
+        heapScores.removeAll(keepingCapacity: true)
+        heapIndices.removeAll(keepingCapacity: true)
+        result.removeAll(keepingCapacity: true)
+        guard k > 0 else { return }
+        let n = scores.count
+        var index = 0
+        while heapScores.count < k && index < n {
+            if !skip[index] { push(scores[index], Int32(index)) }
+            index += 1
+        }
+        if heapScores.count == k {
+            index = filteredScan(scores, skip: skip, from: index)
+        }
+        while index < n {  // NaN threshold: the plain comparison for the rest of the row
+            if !skip[index] { offer(scores[index], Int32(index)) }
+            index += 1
+        }
+        let order = heapIndices.indices.sorted { ranksAbove(heapScores[$0], heapIndices[$0], heapScores[$1], heapIndices[$1]) }
+        result.append(contentsOf: order.map { (heapIndices[$0], heapScores[$0]) })
+    }
+
+    /// Scans `scores[start...]` eight at a time against the worst kept score; returns where it stopped
+    /// (`scores.count`, or earlier when the threshold became NaN, which no `>` can pass).
+    private mutating func filteredScan(_ scores: UnsafeBufferPointer<Float>, skip: UnsafeBufferPointer<Bool>,
+                                       from start: Int) -> Int {
+        let n = scores.count
+        var threshold = heapScores[0]
+        guard !threshold.isNaN else { return start }
+        let base = UnsafeRawPointer(scores.baseAddress!)
+        var index = start
+        while index + 8 <= n {
+            let block = base.loadUnaligned(fromByteOffset: index * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
+            let above = block .> SIMD8(repeating: threshold)
+            if any(above) {
+                for lane in 0..<8 where above[lane] && block[lane] > threshold && !skip[index + lane] {
+                    replaceRoot(block[lane], Int32(index + lane))
+                    threshold = heapScores[0]
+                }
+            }
+            index += 8
+        }
+        while index < n {
+            if scores[index] > threshold && !skip[index] {
+                replaceRoot(scores[index], Int32(index))
+                threshold = heapScores[0]
+            }
+            index += 1
+        }
+        return n
+    }
+
+    /// Keeps `(score, index)` if it ranks above the worst kept entry.
+    private mutating func offer(_ score: Float, _ index: Int32) {
+        if ranksAbove(score, index, heapScores[0], heapIndices[0]) { replaceRoot(score, index) }
+    }
+
+    private mutating func push(_ score: Float, _ index: Int32) {
+        heapScores.append(score)
+        heapIndices.append(index)
+        var child = heapScores.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard isWorse(child, than: parent) else { return }
+            swapEntries(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func replaceRoot(_ score: Float, _ index: Int32) {
+        heapScores[0] = score
+        heapIndices[0] = index
+        var parent = 0
+        let count = heapScores.count
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { return }
+            var worst = left
+            if left + 1 < count && isWorse(left + 1, than: left) { worst = left + 1 }
+            guard isWorse(worst, than: parent) else { return }
+            swapEntries(worst, parent)
+            parent = worst
+        }
+    }
+
+    @inline(__always)
+    private func isWorse(_ i: Int, than j: Int) -> Bool {
+        ranksAbove(heapScores[j], heapIndices[j], heapScores[i], heapIndices[i])
+    }
+
+    @inline(__always)
+    private mutating func swapEntries(_ i: Int, _ j: Int) {
+        heapScores.swapAt(i, j)
+        heapIndices.swapAt(i, j)
+    }
+}
+
+/// `true` when `(s1, i1)` ranks above `(s2, i2)`: higher score, NaN lowest, ties to the lower index.
+@inline(__always)
+func ranksAbove(_ s1: Float, _ i1: Int32, _ s2: Float, _ i2: Int32) -> Bool {
+    if s1.isNaN || s2.isNaN { return s1.isNaN == s2.isNaN ? i1 < i2 : s2.isNaN }
+    return s1 != s2 ? s1 > s2 : i1 < i2
+}

@@ -1,0 +1,33 @@
+import BatchExport
+import LinearAlgebra
+import SeededRandom
+import XCTest
+
+/// The fast selection against LinearAlgebra's reference `topK` over random shapes, ties and NaNs.
+final class ThresholdTopKTests: XCTestCase {
+    func testMatchesReferenceTopKOnRandomRows() {
+        var random = SplitMix64(seed: 42)
+        var selector = ThresholdTopK()
+        var result: [(index: Int32, score: Float)] = []
+        for trial in 0..<300 {
+            let n = Int.random(in: 1...300, using: &random)
+            let k = Int.random(in: 1...40, using: &random)
+            // Few distinct values force ties; some NaNs and infinities.
+            let scores: [Float] = (0..<n).map { _ in
+                switch Int.random(in: 0..<20, using: &random) {
+                case 0: return .nan
+                case 1: return -.infinity
+                default: return Float(Int.random(in: 0..<(trial % 2 == 0 ? 5 : 1000), using: &random))
+                }
+            }
+            let excluded = (0..<Int.random(in: 0...n, using: &random)).map { _ in Int32.random(in: 0..<Int32(n), using: &random) }
+            var skip = [Bool](repeating: false, count: n)
+            for item in excluded { skip[Int(item)] = true }
+            let expected = scores.withUnsafeBufferPointer { topK($0, k: k, excluding: excluded) }
+            scores.withUnsafeBufferPointer { s in
+                skip.withUnsafeBufferPointer { selector.select(s, k: k, skip: $0, into: &result) }
+            }
+            XCTAssertEqual(result.map { Int($0.index) }, expected, "trial \(trial): n \(n), k \(k)")
+        }
+    }
+}
