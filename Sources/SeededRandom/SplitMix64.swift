@@ -12,10 +12,24 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         state = seed
     }
 
+    /// An independent generator for the decision at `coordinates` (a run, a user, a purpose ...)
+    /// under `seed`: the same seed and coordinates always give the same stream, whatever order the
+    /// decisions are taken in.
+    public init(seed: UInt64, stream coordinates: UInt64...) {
+        var key = Self.mix(seed)
+        for coordinate in coordinates { key = Self.mix(key ^ Self.mix(coordinate &+ 0x632B_E59B_D9B4_E019)) }
+        state = key
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.mix(state)
+    }
+
+    /// SplitMix64's finaliser: a stable, well-mixed 64-bit hash of `value`.
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// How a simulated user examines and clicks a slate (Chuklin, Markov & de Rijke, "Click Models for
 /// Web Search", 2015).
@@ -58,7 +59,7 @@ public struct ClickModel: Codable, Equatable, Sendable {
     }
 
     /// Simulates one session on a slate whose items attract with `attractions`, best rank first.
-    public func simulate(attractions: [Double], random: inout SimulationRandom) -> SessionOutcome {
+    public func simulate(attractions: [Double], random: inout SplitMix64) -> SessionOutcome {
         var clicked = [Bool](repeating: false, count: attractions.count)
         guard random.nextUnit() >= noClickProbability else {
             return SessionOutcome(clicked: clicked, examined: 0)

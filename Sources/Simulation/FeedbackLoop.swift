@@ -1,4 +1,5 @@
 import Recommenders
+import SeededRandom
 
 /// Several rounds in which a ranker serves every user one slate, users click under the simulator's
 /// preferences and click model, the clicks join the users' histories, and the ranker is refit on
@@ -46,7 +47,7 @@ public struct FeedbackLoop {
             var (clicks, impressions) = (0, 0)
             for user in histories.indices {
                 let slate = lists.slate(user: user, size: slateSize)
-                var random = SimulationRandom(seed: seed, stream: UInt64(round), 0xFEED, UInt64(user))
+                var random = SplitMix64(seed: seed, stream: UInt64(round), 0xFEED, UInt64(user))
                 let outcome = clickModel.simulate(attractions: truth.attractions(user: user, slate: slate), random: &random)
                 for item in slate { exposures[Int(item)] += 1 }
                 for (item, clicked) in zip(slate, outcome.clicked) where clicked { histories[user].append(item) }

@@ -1,3 +1,4 @@
+import SeededRandom
 /// Simulated users facing two rankers: A/B tests and team-draft interleaving over precomputed
 /// ranked lists, so each seeded run only draws user assignments, coin flips and clicks.
 ///
@@ -43,15 +44,15 @@ public struct Simulator: Sendable {
     /// The A/B arm of `user` in run `run`: a stable hash of the user and a salt from the seed and
     /// run, so the same user lands in the same arm whenever the run is repeated.
     public func arm(of user: Int, run: UInt64) -> TeamDraftInterleaving.Team {
-        let salt = SimulationRandom.mix(seed ^ SimulationRandom.mix(run &+ Purpose.assignment.rawValue))
-        return SimulationRandom.mix(UInt64(user) ^ salt) & 1 == 0 ? .a : .b
+        let salt = SplitMix64.mix(seed ^ SplitMix64.mix(run &+ Purpose.assignment.rawValue))
+        return SplitMix64.mix(UInt64(user) ^ salt) & 1 == 0 ? .a : .b
     }
 
     /// `count` distinct users drawn without replacement for run `run` (all users when `count`
     /// reaches the population), in ascending order.
     public func sampleUsers(count: Int, run: UInt64) -> [Int] {
         guard count < truth.numUsers else { return Array(0..<truth.numUsers) }
-        var random = SimulationRandom(seed: seed, stream: run, Purpose.userSample.rawValue)
+        var random = SplitMix64(seed: seed, stream: run, Purpose.userSample.rawValue)
         var users = Array(0..<truth.numUsers)
         for i in 0..<count { users.swapAt(i, i + random.nextIndex(below: users.count - i)) }
         return users.prefix(count).sorted()
@@ -65,7 +66,7 @@ public struct Simulator: Sendable {
             let team = arm(of: user, run: run)
             let slate = (team == .a ? listsA : listsB).slate(user: user, size: slateSize)
             let attractions = truth.attractions(user: user, slate: slate)
-            var random = SimulationRandom(seed: seed, stream: run, Purpose.abClicks.rawValue, UInt64(user))
+            var random = SplitMix64(seed: seed, stream: run, Purpose.abClicks.rawValue, UInt64(user))
             var sums = [Double](repeating: 0, count: SessionMetric.allCases.count)
             for _ in 0..<sessionsPerUser {
                 let outcome = clickModel.simulate(attractions: attractions, random: &random)
@@ -85,7 +86,7 @@ public struct Simulator: Sendable {
         var shareA: [Double] = [], shareB: [Double] = []
         var (winsA, winsB, ties) = (0, 0, 0)
         for user in users {
-            var random = SimulationRandom(seed: seed, stream: run, Purpose.interleavingClicks.rawValue, UInt64(user))
+            var random = SplitMix64(seed: seed, stream: run, Purpose.interleavingClicks.rawValue, UInt64(user))
             var (userA, userB) = (0, 0)
             for _ in 0..<sessionsPerUser {
                 let slate = TeamDraftInterleaving.interleave(listsA.lists[user], listsB.lists[user], size: slateSize,

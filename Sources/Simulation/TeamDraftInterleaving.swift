@@ -1,3 +1,4 @@
+import SeededRandom
 /// Team-draft interleaving (Radlinski, Kurup & Joachims, "How does clickthrough data reflect
 /// retrieval quality?", CIKM 2008): two rankers pick items for one slate like captains picking
 /// teams. In each round the team with fewer picks (a coin flip when even) adds its best item not yet
@@ -14,7 +15,7 @@ public enum TeamDraftInterleaving {
     /// Interleaves `a` and `b` (each best first) into at most `size` distinct items, with the team
     /// of each position; coin flips come from `random`. A team whose list runs out stops picking.
     public static func interleave(_ a: [Int32], _ b: [Int32], size: Int,
-                                  random: inout SimulationRandom) -> (items: [Int32], teams: [Team]) {
+                                  random: inout SplitMix64) -> (items: [Int32], teams: [Team]) {
         var items: [Int32] = [], teams: [Team] = []
         var onSlate = Set<Int32>()
         var (nextA, nextB) = (0, 0)

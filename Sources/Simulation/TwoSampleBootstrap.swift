@@ -1,4 +1,5 @@
 import Evaluation
+import SeededRandom
 
 /// The seeded two-sample bootstrap of `mean(a) − mean(b)` for independent groups (Efron &
 /// Tibshirani, "An Introduction to the Bootstrap", 1993, percentile interval): each group is
@@ -17,7 +18,7 @@ public struct TwoSampleBootstrap: Sendable {
     public init(_ a: [Double], _ b: [Double], resamples: Int = 2_000, confidence: Double = 0.95, seed: UInt64 = 0) {
         precondition(!a.isEmpty && !b.isEmpty, "the bootstrap needs values in both groups")
         precondition(resamples > 0, "resamples must be positive")
-        var random = SimulationRandom(seed: seed, stream: 0xB007)
+        var random = SplitMix64(seed: seed, stream: 0xB007)
         func resampledMean(_ values: [Double]) -> Double {
             var sum = 0.0
             for _ in values.indices { sum += values[random.nextIndex(below: values.count)] }

@@ -1,3 +1,4 @@
+import SeededRandom
 import Simulation
 import XCTest
 
@@ -23,7 +24,7 @@ final class ClickModelTests: XCTestCase {
     func testSamplingMatchesTheExactProbabilities() {
         for model in [ClickModel(kind: .positionBased, positionDecay: 1, noClickProbability: 0.1),
                       ClickModel(kind: .cascade, noClickProbability: 0.1)] {
-            var random = SimulationRandom(seed: 7)
+            var random = SplitMix64(seed: 7)
             var counts = [0, 0, 0]
             let sessions = 200_000
             for _ in 0..<sessions {
@@ -38,13 +39,13 @@ final class ClickModelTests: XCTestCase {
     }
 
     func testAbandonedSessionsExamineNothing() {
-        var random = SimulationRandom(seed: 1)
+        var random = SplitMix64(seed: 1)
         let outcome = ClickModel(noClickProbability: 1).simulate(attractions: [1, 1], random: &random)
         XCTAssertEqual(outcome, SessionOutcome(clicked: [false, false], examined: 0))
     }
 
     func testCascadeStopsAtTheFirstClick() {
-        var random = SimulationRandom(seed: 1)
+        var random = SplitMix64(seed: 1)
         let outcome = ClickModel(kind: .cascade, noClickProbability: 0).simulate(attractions: [0, 1, 1], random: &random)
         XCTAssertEqual(outcome, SessionOutcome(clicked: [false, true, false], examined: 2))
     }

@@ -1,3 +1,4 @@
+import SeededRandom
 import Simulation
 import XCTest
 
@@ -48,7 +49,7 @@ final class StatisticsTests: XCTestCase {
     }
 
     func testSplitMix64KnownOutput() {
-        var random = SimulationRandom(seed: 0)
+        var random = SplitMix64(seed: 0)
         XCTAssertEqual(random.next(), 0xE220_A839_7B1D_CDAF)
     }
 }
