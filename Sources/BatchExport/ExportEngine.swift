@@ -50,7 +50,6 @@ public struct ExportEngine {
            try existing.parts.enumerated().allSatisfy({ part, record in
                try record.name == plan.partName(part) && sink.matches(record, users: plan.users(ofPart: part))
            }) {
-            try sink.manifestWritten(existing)
             return ExportSummary(manifest: existing, manifestURL: manifestURL, partsWritten: 0,
                                  partsReused: existing.parts.count, usersComputed: 0,
                                  seconds: Date().timeIntervalSince(start), scoringSeconds: 0, rankingSeconds: 0)
@@ -75,9 +74,14 @@ public struct ExportEngine {
             for blockStart in stride(from: users.startIndex, to: users.endIndex, by: blockSize) {
                 let blockUsers = Array(users[blockStart..<min(users.endIndex, blockStart + blockSize)])
                 let histories = blockUsers.map { source.histories[Int($0)] }
+                // Every GEMM gets the same shape (the last block padded with its last user): BLAS may
+                // round differently for other shapes, and a user's bytes must not depend on its shard.
+                let padding = blockSize - blockUsers.count
+                let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
+                let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
                 let block = scores.withUnsafeMutableBufferPointer { buffer -> FormattedBlock in
                     let scored = Date()
-                    source.scorer.scoreBatch(users: blockUsers, histories: histories, into: buffer)
+                    source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: buffer)
                     let ranked = Date()
                     scoringSeconds += ranked.timeIntervalSince(scored)
                     let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(buffer))
@@ -95,7 +99,6 @@ public struct ExportEngine {
                                       users: records.reduce(0) { $0 + $1.users }, rows: records.reduce(0) { $0 + $1.rows },
                                       startedAt: start, finishedAt: Date())
         try DurableFile.write(try manifest.encoded(), as: manifestURL.lastPathComponent, in: folder)
-        try sink.manifestWritten(manifest)
         return ExportSummary(manifest: manifest, manifestURL: manifestURL, partsWritten: partsWritten,
                              partsReused: records.count - partsWritten, usersComputed: usersComputed,
                              seconds: Date().timeIntervalSince(start), scoringSeconds: scoringSeconds,

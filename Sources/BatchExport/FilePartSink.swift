@@ -3,7 +3,7 @@ import Foundation
 
 /// Parts as files in the output folder: written as `.<name>.tmp`, fsync'd, renamed to `<name>`, then
 /// a sidecar `.<name>.record` (the `PartRecord`, also durable) lets a rerun reuse the part after
-/// checking its SHA-256. Sidecars are removed once the manifest lists the parts.
+/// checking its SHA-256 (also after the manifest is lost).
 final class FilePartSink: PartSink {
     private let folder: URL
     private let header: [UInt8]
@@ -60,11 +60,5 @@ final class FilePartSink: PartSink {
                                 sha256: part.hasher.finalizeHex(), fingerprint: fingerprint)
         try DurableFile.write(JSONEncoder().encode(record), as: Self.sidecarName(for: part.name), in: folder)
         return record
-    }
-
-    func manifestWritten(_ manifest: ExportManifest) throws {
-        for part in manifest.parts {
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent(Self.sidecarName(for: part.name)))
-        }
     }
 }

@@ -14,6 +14,4 @@ protocol PartSink: AnyObject {
     func append(_ block: FormattedBlock) throws
     /// Makes the current part visible and returns its record.
     func finish(users: Int, fingerprint: String) throws -> PartRecord
-    /// Called once the manifest is written: drops per-part bookkeeping the manifest replaces.
-    func manifestWritten(_ manifest: ExportManifest) throws
 }

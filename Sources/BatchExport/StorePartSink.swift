@@ -74,6 +74,4 @@ final class StorePartSink: PartSink {
             return record
         }
     }
-
-    func manifestWritten(_ manifest: ExportManifest) throws {}
 }
