@@ -11,6 +11,10 @@ struct BenchmarkOptions {
     var generatedDirectory = "Data/generated"
     /// Models to fit and evaluate, in leaderboard order (`--models`).
     var models = ModelRegistry.names
+    /// Users of the generated factor model the export benchmark exports (`--export-users`).
+    var exportUsers = 200_000
+    /// Run only the sgemm reference and the export benchmark (`--export-only`).
+    var exportOnly = false
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
 
@@ -24,6 +28,8 @@ struct BenchmarkOptions {
          MovieLens-format ratings.csv (target: >= 1M interactions/s and < 2 GB for 20M lines);
       3. per model on ML-100K leave-one-out: grid search, refit, scoring time per user,
          evaluation time, and validation/test NDCG@10, HR@10, MRR with a 95% CI.
+      4. the batch export of a generated factor model (--export-users x 50,000 items, d = 64,
+         K = 100): users/s, GEMM-only time of the same scores, their ratio (target <= 2), peak RSS.
 
     OPTIONS:
       --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
@@ -32,6 +38,8 @@ struct BenchmarkOptions {
       --data DIR        MovieLens-100K as RecBole atomic files (default Data/ml-100k; `make setup`)
       --generated DIR   folder for the generated file and temporary stores (default Data/generated)
       --models LIST     comma-separated models (default \(ModelRegistry.names.joined(separator: ",")))
+      --export-users N  users of the generated 50,000-item factor model exported (default 200000)
+      --export-only     run only the sgemm reference and the export benchmark
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -59,6 +67,13 @@ struct BenchmarkOptions {
                 if let unknown = models.first(where: { !ModelRegistry.names.contains($0) }) {
                     throw UsageError("unknown model '\(unknown)'; known models: \(ModelRegistry.names.joined(separator: ", "))")
                 }
+            case "--export-users":
+                let text = try value(of: flag)
+                guard let users = Int(text.replacingOccurrences(of: "_", with: "")), users > 0 else {
+                    throw UsageError("--export-users expects a positive integer, got '\(text)'")
+                }
+                exportUsers = users
+            case "--export-only": exportOnly = true
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested
             default: throw UsageError("unknown argument '\(flag)'")

@@ -49,6 +49,7 @@ struct BenchmarkReport: Codable {
     var ingest: [IngestResult] = []
     var ingestTarget: IngestTarget?
     var models: [ModelResult] = []
+    var export: ExportResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -63,6 +64,7 @@ struct BenchmarkReport: Codable {
         if let gemm { sections.append(gemmSection(gemm)) }
         if !ingest.isEmpty { sections.append(ingestSection()) }
         if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
+        if let export { sections.append(export.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 
