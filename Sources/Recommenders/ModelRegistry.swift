@@ -3,7 +3,7 @@ import Foundation
 /// Every model the command line, the pipeline and the notebooks know by name.
 public enum ModelRegistry {
     /// Model names in leaderboard order of introduction.
-    public static let names = [MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName]
+    public static let names = [MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName, SASRec.modelName]
 
     /// The model-selection grid of `name`, with `overrides` (hyperparameter name -> value) fixed
     /// in every grid point; points that become identical are kept once.
@@ -16,6 +16,7 @@ public enum ModelRegistry {
         case ItemKNN.modelName: return try candidates(ItemKNN.self, overrides: overrides)
         case EASE.modelName: return try candidates(EASE.self, overrides: overrides)
         case IALS.modelName: return try candidates(IALS.self, overrides: overrides)
+        case SASRec.modelName: return try candidates(SASRec.self, overrides: overrides)
         default: throw ModelRegistryError.unknownModel(name)
         }
     }

@@ -1,2 +1,0 @@
-import XCTest
-final class NeuralNetPlaceholderTests: XCTestCase { func testBuilds() {} }
