@@ -1,6 +1,6 @@
 /// A bounded top-K selection for one row of scores, tuned for long rows: once `k` candidates are
-/// kept, the score of the worst one is a threshold and eight scores at a time are compared with it
-/// (one SIMD compare), so most of a 50,000-item row costs a load and a compare.
+/// kept, the score of the worst one is a threshold and sixteen scores at a time are compared with it
+/// (a branch-free compare the compiler vectorises), so most of a 50,000-item row costs a load and a compare.
 ///
 /// Gives exactly the order of LinearAlgebra's `topK` (the reference it is tested against): higher
 /// score first, ties to the lower index, NaN below every number. Scanning in index order makes the
@@ -45,25 +45,26 @@ public struct ThresholdTopK {
         result.append(contentsOf: order.map { (heapIndices[$0], heapScores[$0]) })
     }
 
-    /// Scans `scores[start...]` eight at a time against the worst kept score; returns where it stopped
+    /// Scans `scores[start...]` sixteen at a time against the worst kept score; returns where it stopped
     /// (`scores.count`, or earlier when the threshold became NaN, which no `>` can pass).
     private mutating func filteredScan(_ scores: UnsafeBufferPointer<Float>, skip: UnsafeBufferPointer<Bool>,
                                        from start: Int) -> Int {
         let n = scores.count
         var threshold = heapScores[0]
         guard !threshold.isNaN else { return start }
-        let base = UnsafeRawPointer(scores.baseAddress!)
+        let base = scores.baseAddress!
         var index = start
-        while index + 8 <= n {
-            let block = base.loadUnaligned(fromByteOffset: index * MemoryLayout<Float>.stride, as: SIMD8<Float>.self)
-            let above = block .> SIMD8(repeating: threshold)
-            if any(above) {
-                for lane in 0..<8 where above[lane] && block[lane] > threshold && !skip[index + lane] {
-                    replaceRoot(block[lane], Int32(index + lane))
+        while index + 16 <= n {
+            // Branch-free compare of 16 scores (vectorised by the compiler); most blocks stop here.
+            var hits: UInt8 = 0
+            for lane in 0..<16 { hits |= base[index + lane] > threshold ? 1 : 0 }
+            if hits != 0 {
+                for lane in index..<(index + 16) where base[lane] > threshold && !skip[lane] {
+                    replaceRoot(base[lane], Int32(lane))
                     threshold = heapScores[0]
                 }
             }
-            index += 8
+            index += 16
         }
         while index < n {
             if scores[index] > threshold && !skip[index] {
