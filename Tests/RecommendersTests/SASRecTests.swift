@@ -1,0 +1,90 @@
+import Datasets
+import Dispatch
+import Evaluation
+import Foundation
+import Recommenders
+import XCTest
+
+/// The sequential known answer: two communities of 6 items, each user walks 3 to 5 of its
+/// community's items in a fixed cyclic order from its own starting point, so the next (unseen) item
+/// is determined by the last one. (The shared checkerboard of `KnownAnswerTests` orders every history the same way, so its
+/// last item, which SASRec holds out for early stopping, is never seen in training.)
+final class SASRecKnownAnswerTests: XCTestCase {
+    func testRanksTheNextItemOfACycleFirstThreadSafelyAndDeterministically() throws {
+        var sequences: [[Int32]] = []
+        var next: [Int32] = []
+        for community in 0..<2 {
+            for user in 0..<24 {
+                let walk = (0..<(3 + user / 8)).map { Int32(community * 6 + (user + $0) % 6) }
+                sequences.append(walk)
+                next.append(Int32(community * 6 + (user + walk.count) % 6))
+            }
+        }
+        let data = TrainingData(numUsers: sequences.count, numItems: 12, sequences: sequences)
+        let make = {
+            SASRec(config: .init(dim: 16, blocks: 1, heads: 1, maxLength: 8, dropout: 0, learningRate: 0.01, batchSize: 8,
+                                 maxEpochs: 200, patience: 200, seed: 3))
+        }
+        let model = make()
+        try model.fit(data)
+        let scores = Fixtures.scores(of: model, histories: sequences)
+        for (user, history) in sequences.enumerated() {
+            XCTAssertEqual(model.recommend(user: Int32(user), history: history, k: 1).first?.item, next[user],
+                           "user \(user) after \(history)")
+        }
+        var concurrent = [[Float]](repeating: [], count: sequences.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: sequences.count) { user in
+            let row = Fixtures.scores(of: model, histories: [sequences[user]])[0]
+            lock.lock()
+            concurrent[user] = row
+            lock.unlock()
+        }
+        for (a, b) in zip(concurrent, scores) {
+            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5 * max(1, abs(y))) }
+        }
+        let again = make()
+        try again.fit(data)
+        XCTAssertEqual(Fixtures.scores(of: again, histories: sequences), scores, "refit with the same seed")
+        XCTAssertEqual(again.trainingSummary?.epochs.map(\.loss), model.trainingSummary?.epochs.map(\.loss))
+        XCTAssertEqual(again.trainingSummary?.bestEpoch, model.trainingSummary?.bestEpoch)
+    }
+}
+
+/// SASRec on real data: a short training run on MovieLens-100K (leave-one-out) must beat the
+/// popularity baseline on validation NDCG@10 and report what it did.
+final class SASRecTests: XCTestCase {
+    func testShortTrainingOnMovieLens100KBeatsMostPop() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Data/ml-100k")
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("ml-100k.inter").path) else {
+            throw XCTSkip("Data/ml-100k is missing; run `make setup`")
+        }
+        let experiment = Experiment(dataset: try loadDataset(at: directory.path, name: "ml-100k").dataset)
+        let split = experiment.split
+        let train = TrainingData(numUsers: split.numUsers, numItems: split.numItems, sequences: split.train)
+        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [10]))
+
+        let popularity = MostPop()
+        try popularity.fit(train)
+        let baseline = try evaluator.evaluate(popularity, on: split.validation).metrics[MetricKey.ndcg(at: 10)]!
+
+        let model = SASRec(config: .init(dim: 64, blocks: 1, maxLength: 50, learningRate: 2e-3, maxEpochs: 15, patience: 15))
+        try model.fit(train)
+        let ndcg = try evaluator.evaluate(model, on: split.validation).metrics[MetricKey.ndcg(at: 10)]!
+        XCTAssertGreaterThan(ndcg, max(baseline, 0.03) + 0.01, "SASRec \(ndcg) vs MostPop \(baseline)")
+
+        let summary = try XCTUnwrap(model.trainingSummary)
+        XCTAssertEqual(summary.epochsRun, 15)
+        XCTAssertGreaterThan(summary.bestEpoch, 0)
+        XCTAssertLessThan(summary.epochs.last!.loss, summary.epochs.first!.loss)
+    }
+
+    func testBothObjectivesLearnAndConfigOverridesSelectThem() throws {
+        let candidates = try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "bce", "maxEpochs": "3"])
+        XCTAssertEqual(candidates.count, 1)
+        XCTAssertEqual(candidates[0].config["loss"], "bce")
+        XCTAssertEqual(candidates[0].config["maxEpochs"], "3")
+        XCTAssertThrowsError(try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "hinge"]))
+    }
+}
