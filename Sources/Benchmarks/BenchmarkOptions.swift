@@ -15,6 +15,8 @@ struct BenchmarkOptions {
     var exportUsers = 200_000
     /// Run only the sgemm reference and the export benchmark (`--export-only`).
     var exportOnly = false
+    /// Epochs timed per SASRec objective (`--sasrec-epochs`; 0 skips the SASRec speed section).
+    var sasrecEpochs = 3
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
 
@@ -40,6 +42,8 @@ struct BenchmarkOptions {
       --models LIST     comma-separated models (default \(ModelRegistry.names.joined(separator: ",")))
       --export-users N  users of the generated 50,000-item factor model exported (default 200000)
       --export-only     run only the sgemm reference and the export benchmark
+      --sasrec-epochs N SASRec epochs timed per objective (default 3; 0 skips the SASRec speed
+                        section: seconds per epoch, sequences/s, positions/s, scoring, block vs sgemm)
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -74,6 +78,12 @@ struct BenchmarkOptions {
                 }
                 exportUsers = users
             case "--export-only": exportOnly = true
+            case "--sasrec-epochs":
+                let text = try value(of: flag)
+                guard let epochs = Int(text), epochs >= 0 else {
+                    throw UsageError("--sasrec-epochs expects a non-negative integer, got '\(text)'")
+                }
+                sasrecEpochs = epochs
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested
             default: throw UsageError("unknown argument '\(flag)'")

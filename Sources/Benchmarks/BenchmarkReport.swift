@@ -50,6 +50,8 @@ struct BenchmarkReport: Codable {
     var ingestTarget: IngestTarget?
     var models: [ModelResult] = []
     var export: ExportResult?
+    /// SASRec training and scoring speed, and the transformer-block microbenchmark.
+    var sasrec: SASRecBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -65,6 +67,7 @@ struct BenchmarkReport: Codable {
         if !ingest.isEmpty { sections.append(ingestSection()) }
         if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
         if let export { sections.append(export.markdownSection()) }
+        if let sasrec { sections.append(sasrec.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 

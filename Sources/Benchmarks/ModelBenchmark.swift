@@ -67,7 +67,7 @@ struct ModelResult: Codable {
 
     /// Seconds for `scoreBatch` over every case's user and history, `batchSize` users per call into
     /// one reused `[batchSize, numItems]` buffer, on the calling thread.
-    private static func timeScoring(_ scorer: any Recommender, cases: [EvaluationCase], batchSize: Int) -> Double {
+    static func timeScoring(_ scorer: any Recommender, cases: [EvaluationCase], batchSize: Int) -> Double {
         let batches = stride(from: 0, to: cases.count, by: batchSize).map { cases[$0..<min($0 + batchSize, cases.count)] }
         let inputs = batches.map { batch in (users: batch.map(\.user), histories: batch.map(\.history)) }
         var scores = [Float](repeating: 0, count: batchSize * scorer.numItems)

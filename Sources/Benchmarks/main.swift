@@ -33,6 +33,11 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         for model in options.models {
             report.models.append(try ModelResult.measure(model: model, experiment: experiment))
         }
+        if options.sasrecEpochs > 0 {
+            progress("SASRec speed on ml-100k")
+            report.sasrec = try SASRecBenchmarkResult.measure(experiment: experiment, epochs: options.sasrecEpochs,
+                                                              gemmGFLOPS: report.gemm?.bestGFLOPS)
+        }
     }
     report.totalSeconds = totalSeconds
     return report
