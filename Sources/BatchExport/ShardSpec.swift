@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// `--shard i/N`: which of N independent processes this is. Users go to shards by a stable hash of
 /// their raw id (FNV-1a, 64-bit, then a SplitMix finaliser), so shard membership does not depend
 /// on the machine, the process, internal indices or Swift's per-process randomised `Hasher`.
@@ -41,8 +43,6 @@ public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public static func stableHash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
+        return SplitMix64.mix(hash)
     }
 }

@@ -12,7 +12,7 @@ import Recommenders
 ///    `SessionMetric` with Welch's interval and a two-sample bootstrap interval.
 /// 4. Power: normal-approximation curves from the observed effects, checked by simulated power
 ///    (`replications` seeded runs per size); users needed for `targetPower`.
-/// 5. A/A calibration: ranker A against itself, `replications` seeded runs on every user.
+/// 5. A/A calibration: ranker A against itself, `calibrationRuns` seeded runs on every user.
 /// 6. Feedback loop: `rounds` rounds per ranker, refit on the clicks it caused.
 public enum ABSimulation {
     /// Runs the simulation of `a`'s ranker against `b`'s on `experiment`; `progress` gets one
@@ -64,8 +64,8 @@ public enum ABSimulation {
 
         let aa = Simulator(truth: truth, clickModel: options.clickModel, slateSize: options.slateSize,
                            sessionsPerUser: options.sessionsPerUser, listsA: listsA, listsB: listsA, seed: options.seed)
-        let calibration = aa.rejectionRates(usersPerRun: users, replications: options.replications, alpha: options.alpha)
-        finishPhase("calibration", "A/A calibration: \(options.replications) runs")
+        let calibration = aa.rejectionRates(usersPerRun: users, replications: options.calibrationRuns, alpha: options.alpha)
+        finishPhase("calibration", "A/A calibration: \(options.calibrationRuns) runs")
 
         let loop = FeedbackLoop(truth: truth, clickModel: options.clickModel, slateSize: options.slateSize,
                                 seed: options.seed)

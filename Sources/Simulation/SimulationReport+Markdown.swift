@@ -57,8 +57,10 @@ extension SimulationReport {
         \(curve.rendered())
         ## A/A calibration (\(calibration.model) against itself)
 
-        Share of \(rejections.runs) seeded runs significant at α = \(calibration.alpha): A/B test \(d(rejections.abTest)), \
-        interleaving \(d(rejections.interleaving)) (honest tests give about α).
+        Share of \(rejections.runs) seeded runs significant at α = \(calibration.alpha): A/B test \(d(rejections.abTest)) \
+        \(interval(.wilson(rate: rejections.abTest, trials: rejections.runs))), interleaving \
+        \(d(rejections.interleaving)) \(interval(.wilson(rate: rejections.interleaving, trials: rejections.runs))) \
+        (95% Wilson intervals; honest tests give about α).
 
         ## Feedback loop (each ranker refit on the clicks it caused)
 

@@ -62,8 +62,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Target power for the users-needed figures.")
     var power: Double = 0.9
 
-    @Option(name: .long, help: "Seeded runs per power-curve size and for the A/A calibration.")
+    @Option(name: .long, help: "Seeded runs per power-curve size.")
     var replications: Int = 200
+
+    @Option(name: .long, help: "Seeded A/A runs for the calibration (the share rejected should be about --alpha).")
+    var aaRuns: Int = 1_000
 
     @Option(name: .long, help: "Feedback-loop rounds per ranker (0 skips the loop).")
     var rounds: Int = 5
@@ -78,8 +81,8 @@ struct SimulateCommand: ParsableCommand {
         for name in [modelA, modelB, truth] where !ModelRegistry.names.contains(name.lowercased()) {
             throw ValidationError("unknown model '\(name)'; known models: \(ModelRegistry.names.joined(separator: ", "))")
         }
-        if slateSize < 1 || sessions < 1 || replications < 1 || rounds < 0 {
-            throw ValidationError("--slate-size, --sessions and --replications must be positive, --rounds non-negative")
+        if slateSize < 1 || sessions < 1 || replications < 1 || aaRuns < 1 || rounds < 0 {
+            throw ValidationError("--slate-size, --sessions, --replications and --aa-runs must be positive, --rounds non-negative")
         }
         if !(0...1).contains(noClick) || !(0...1).contains(heldOutAttraction) || !(maxAttraction > 0 && maxAttraction <= 1)
             || temperature <= 0 || positionDecay < 0 || !(alpha > 0 && alpha < 1) || !(power > 0 && power < 1) {
@@ -107,6 +110,7 @@ struct SimulateCommand: ParsableCommand {
         options.alpha = alpha
         options.targetPower = power
         options.replications = replications
+        options.calibrationRuns = aaRuns
         options.rounds = rounds
         options.seed = seed
         let status = StatusLine()

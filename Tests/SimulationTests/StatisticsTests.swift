@@ -1,3 +1,4 @@
+import Evaluation
 import SeededRandom
 import Simulation
 import XCTest
@@ -51,5 +52,19 @@ final class StatisticsTests: XCTestCase {
     func testSplitMix64KnownOutput() {
         var random = SplitMix64(seed: 0)
         XCTAssertEqual(random.next(), 0xE220_A839_7B1D_CDAF)
+    }
+}
+
+/// The Wilson interval against values computed by hand.
+final class WilsonIntervalTests: XCTestCase {
+    func testWilsonIntervalMatchesHandComputedValues() {
+        // 10 successes in 200 trials, z = 1.959964: centre (0.05 + z²/400) / (1 + z²/200) = 0.05848,
+        // half-width z / (1 + z²/200) · sqrt(0.05·0.95/200 + z²/160000) = 0.03110.
+        let interval = ConfidenceInterval.wilson(rate: 0.05, trials: 200)
+        XCTAssertEqual(interval.lower, 0.02738, accuracy: 1e-4)
+        XCTAssertEqual(interval.upper, 0.08958, accuracy: 1e-4)
+        let none = ConfidenceInterval.wilson(rate: 0, trials: 50)
+        XCTAssertEqual(none.lower, 0)
+        XCTAssertEqual(none.upper, 0.07135, accuracy: 1e-4)
     }
 }
