@@ -3,7 +3,7 @@ SWIFT ?= swift
 STORE ?= store
 RUN_ARGS ?=
 
-.PHONY: setup build run test bench notebook clean
+.PHONY: setup build run test bench notebook notebook-ab clean
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +25,10 @@ bench: setup
 notebook: setup
 	@$(SWIFT) build -c release --product MovieLensBaselines
 	@.build/release/MovieLensBaselines
+
+notebook-ab: setup
+	@$(SWIFT) build -c release --product ABSimulationNotebook
+	@.build/release/ABSimulationNotebook
 
 clean:
 	@rm -rf .build
