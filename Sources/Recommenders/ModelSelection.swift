@@ -88,15 +88,18 @@ public struct ModelSelection {
         onEvent?(.tested(config: chosen.config, metric: test.metrics[selectionMetric] ?? .nan,
                          seconds: Clock.seconds(from: testStart, to: Clock.now)))
 
+        let summary = model.fitSummary
         return EvaluationReport(
             model: chosen.model, dataset: dataset, protocolName: split.protocolName, config: chosen.config,
             grid: validation.grid, validation: validation.chosenResult, test: test,
-            timings: ["fit": fitSeconds, "test": test.seconds, "gridFit": validation.fitSeconds,
-                      "validation": validation.rankSeconds, "total": Clock.seconds(from: start, to: Clock.now)],
-            counts: ["users": split.numUsers, "items": split.numItems,
-                     "trainInteractions": split.trainAndValidation.reduce(0) { $0 + $1.count },
-                     "validationCases": split.validation.count, "testCases": split.test.count,
-                     "gridPoints": candidates.count])
+            timings: summary.timings.merging(
+                ["fit": fitSeconds, "test": test.seconds, "gridFit": validation.fitSeconds,
+                 "validation": validation.rankSeconds, "total": Clock.seconds(from: start, to: Clock.now)]) { $1 },
+            counts: summary.counts.merging(
+                ["users": split.numUsers, "items": split.numItems,
+                 "trainInteractions": split.trainAndValidation.reduce(0) { $0 + $1.count },
+                 "validationCases": split.validation.count, "testCases": split.test.count,
+                 "gridPoints": candidates.count]) { $1 })
     }
 }
 

@@ -52,9 +52,29 @@ public protocol Recommender: RankingScorer {
     var configDescription: [String: String] { get }
     /// Fits the model; replaces anything fit before.
     func fit(_ data: TrainingData) throws
+    /// What the last `fit` did beyond its configuration (epochs run, best epoch, seconds per
+    /// epoch ...), for reports; empty for closed-form models.
+    var fitSummary: FitSummary { get }
+}
+
+/// Facts about one `fit`, merged into the evaluation report's counts and timings.
+public struct FitSummary: Equatable, Sendable {
+    /// Whole-number facts, e.g. `"epochsRun"`, `"bestEpoch"`.
+    public var counts: [String: Int]
+    /// Durations in seconds, e.g. `"secondsPerEpoch"`.
+    public var timings: [String: Double]
+
+    /// A summary of `counts` and `timings` (none by default).
+    public init(counts: [String: Int] = [:], timings: [String: Double] = [:]) {
+        self.counts = counts
+        self.timings = timings
+    }
 }
 
 public extension Recommender {
+    /// Closed-form and single-pass models have nothing to add to their configuration.
+    var fitSummary: FitSummary { FitSummary() }
+
     /// The `k` best items for one user, best first, excluding `history` (ties: lower item id first).
     func recommend(user: Int32, history: [Int32], k: Int) -> [(item: Int32, score: Float)] {
         var scores = [Float](repeating: 0, count: numItems)

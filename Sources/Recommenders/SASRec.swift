@@ -85,6 +85,13 @@ public final class SASRec: ConfigurableRecommender {
     public private(set) var numItems = 0
     /// Epochs, losses, validation metrics and timings of the last `fit`.
     public private(set) var trainingSummary: TrainingLoop.Summary?
+
+    /// Epochs run, the best (restored) epoch and mean seconds per training epoch of the last `fit`.
+    public var fitSummary: FitSummary {
+        guard let summary = trainingSummary else { return FitSummary() }
+        return FitSummary(counts: ["epochsRun": summary.epochsRun, "bestEpoch": summary.bestEpoch],
+                          timings: ["secondsPerEpoch": summary.secondsPerEpoch])
+    }
     var network: SASRecNetwork?
 
     public init(config: Config = Config()) {
