@@ -41,7 +41,7 @@ public struct Linear {
         let (m, n, k) = (rows, outputSize, inputSize)
         y.withUnsafeMutableBufferPointer { y in
             bias.value.withUnsafeBufferPointer { b in
-                for r in 0..<m { UnsafeMutableBufferPointer(rebasing: y[r * n..<(r + 1) * n]).update(fromContentsOf: b) }
+                for r in 0..<m { _ = UnsafeMutableBufferPointer(rebasing: y[r * n..<(r + 1) * n]).update(fromContentsOf: b) }
             }
             x.withUnsafeBufferPointer { x in
                 weight.value.withUnsafeBufferPointer { w in
