@@ -11,7 +11,9 @@ struct BenchmarkOptions {
     var generatedDirectory = "Data/generated"
     /// Models to fit and evaluate, in leaderboard order (`--models`). SASRec trains for minutes, so
     /// by default it is timed per epoch in its own section instead (`--models ...,sasrec` adds it here).
-    var models = ModelRegistry.names.filter { $0 != SASRec.modelName }
+    var models = Self.defaultModels
+    /// Every registered model but SASRec.
+    static let defaultModels = ModelRegistry.names.filter { $0 != SASRec.modelName }
     /// Users of the generated factor model the export benchmark exports (`--export-users`).
     var exportUsers = 200_000
     /// Run only the sgemm reference and the export benchmark (`--export-only`).
@@ -40,7 +42,7 @@ struct BenchmarkOptions {
       --quick           same as --ingest-lines 2000000
       --data DIR        MovieLens-100K as RecBole atomic files (default Data/ml-100k; `make setup`)
       --generated DIR   folder for the generated file and temporary stores (default Data/generated)
-      --models LIST     comma-separated models (default \(BenchmarkOptions().models.joined(separator: ",")); sasrec is timed per epoch in its own section)
+      --models LIST     comma-separated models (default \(defaultModels.joined(separator: ",")); sasrec is timed per epoch in its own section)
       --export-users N  users of the generated 50,000-item factor model exported (default 200000)
       --export-only     run only the sgemm reference and the export benchmark
       --sasrec-epochs N SASRec epochs timed per objective (default 3; 0 skips the SASRec speed
