@@ -1,12 +1,15 @@
 import Dispatch
 import FeatureStore
+import LinearAlgebra
 import Foundation
 
 /// The export job for one shard: plan the parts, skip those an earlier run finished (checked against
-/// their SHA-256), and compute the rest in blocks: one `scoreBatch` (one GEMM for factor models) per
-/// block on the calling thread, top-K and encoding in parallel over rows, and a writer stage on its
-/// own queue so scoring never waits on the disk (at most `maxBlocksInFlight` blocks queued).
-/// Memory is bounded by one block of scores plus the queued blocks: it does not grow with users.
+/// their SHA-256), and compute the rest in blocks. Each core's worker takes whole blocks: one
+/// `scoreBatch` (one single-threaded GEMM for factor models), then top-K and encoding of its rows, so
+/// one core's GEMM overlaps the other's top-K and no idle BLAS thread spins between calls. A writer
+/// stage on its own queue takes the blocks in order, so scoring never waits on the disk (at most
+/// `maxBlocksInFlight` blocks queued). Memory is bounded by one block of scores per worker plus the
+/// queued blocks: it does not grow with users.
 public struct ExportEngine {
     public let source: ExportSource
     public let request: ExportRequest
@@ -61,7 +64,7 @@ public struct ExportEngine {
         let ranker = BlockRanker(k: request.k, encoder: encoder, userIDs: source.userIDs,
                                  globallySkipped: globallySkippedItems(), excludeHistory: request.excludeHistory)
         let blockSize = request.usersPerBlock(numItems: source.itemIDs.count)
-        var scores = [Float](repeating: 0, count: blockSize * source.itemIDs.count)
+        let workers = ScoringWorkers(count: ProcessInfoCores.active, blockSize: blockSize, numItems: source.itemIDs.count)
         var (partsWritten, usersComputed, scoringSeconds, rankingSeconds) = (0, 0, 0.0, 0.0)
         for part in 0..<plan.partCount {
             let users = plan.users(ofPart: part)
@@ -71,24 +74,21 @@ public struct ExportEngine {
                 continue
             }
             try writer.begin(name)
-            for blockStart in stride(from: users.startIndex, to: users.endIndex, by: blockSize) {
-                let blockUsers = Array(users[blockStart..<min(users.endIndex, blockStart + blockSize)])
-                let histories = blockUsers.map { source.histories[Int($0)] }
-                // Every GEMM gets the same shape (the last block padded with its last user): BLAS may
-                // round differently for other shapes, and a user's bytes must not depend on its shard.
-                let padding = blockSize - blockUsers.count
-                let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
-                let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
-                let block = scores.withUnsafeMutableBufferPointer { buffer -> FormattedBlock in
-                    let scored = Date()
-                    source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: buffer)
-                    let ranked = Date()
-                    scoringSeconds += ranked.timeIntervalSince(scored)
-                    let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(buffer))
-                    rankingSeconds += Date().timeIntervalSince(ranked)
-                    return block
+            let blockStarts = Array(stride(from: users.startIndex, to: users.endIndex, by: blockSize))
+            for wave in stride(from: 0, to: blockStarts.count, by: workers.count) {
+                let starts = blockStarts[wave..<min(blockStarts.count, wave + workers.count)]
+                let results = BLAS.singleThreaded {
+                    workers.run(blocks: starts.count) { worker, scores in
+                        let start = starts[starts.startIndex + worker]
+                        let blockUsers = Array(users[start..<min(users.endIndex, start + blockSize)])
+                        return scoreAndRank(blockUsers, blockSize: blockSize, ranker: ranker, scores: scores)
+                    }
                 }
-                try writer.append(block)
+                for result in results {
+                    scoringSeconds += result.scoringSeconds / Double(results.count)
+                    rankingSeconds += result.rankingSeconds / Double(results.count)
+                    try writer.append(result.block)
+                }
             }
             try writer.finish(users: users.count, fingerprint: fingerprint)
             partsWritten += 1
@@ -103,6 +103,22 @@ public struct ExportEngine {
                              partsReused: records.count - partsWritten, usersComputed: usersComputed,
                              seconds: Date().timeIntervalSince(start), scoringSeconds: scoringSeconds,
                              rankingSeconds: rankingSeconds)
+    }
+
+    /// Scores one block (padded to `blockSize` users: BLAS may round differently for other shapes, and
+    /// a user's bytes must not depend on its shard), then ranks and encodes its rows.
+    private func scoreAndRank(_ blockUsers: [Int32], blockSize: Int, ranker: BlockRanker,
+                              scores: UnsafeMutableBufferPointer<Float>) -> ScoredBlock {
+        let histories = blockUsers.map { source.histories[Int($0)] }
+        let padding = blockSize - blockUsers.count
+        let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
+        let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
+        let scored = Date()
+        source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: scores)
+        let ranked = Date()
+        let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(scores))
+        return ScoredBlock(block: block, scoringSeconds: ranked.timeIntervalSince(scored),
+                           rankingSeconds: Date().timeIntervalSince(ranked))
     }
 
     /// `[numItems]`: true for items on the exclude list or off the allow list.

@@ -54,3 +54,17 @@ public enum BLAS {
                     alpha, a, Int32(max(lda, 1)), beta, c, Int32(max(ldc, 1)))
     }
 }
+
+extension BLAS {
+    /// Runs `body` with OpenBLAS limited to one thread, then restores the previous thread count.
+    ///
+    /// For callers that parallelise over independent products themselves (one GEMM per worker):
+    /// OpenBLAS's own threads would otherwise spin between calls and take cores from the workers.
+    /// The thread count is process-wide, so other BLAS users run single-threaded meanwhile.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous) }
+        return try body()
+    }
+}

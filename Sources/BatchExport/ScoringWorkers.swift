@@ -1,0 +1,35 @@
+import Dispatch
+
+/// One formatted block and the seconds its worker spent scoring and ranking it.
+struct ScoredBlock {
+    var block: FormattedBlock
+    var scoringSeconds: Double
+    var rankingSeconds: Double
+}
+
+/// A fixed set of workers, one per core, each owning a score buffer `[blockSize, numItems]` that
+/// it reuses for every block it takes.
+final class ScoringWorkers {
+    let count: Int
+    private var buffers: [[Float]]
+
+    init(count: Int, blockSize: Int, numItems: Int) {
+        self.count = max(1, count)
+        buffers = Array(repeating: [Float](repeating: 0, count: blockSize * numItems), count: self.count)
+    }
+
+    /// Runs `work` for blocks `0..<blocks` (at most `count`), block `i` on worker `i` with its buffer,
+    /// all at once; returns the results in block order.
+    func run(blocks: Int, _ work: (_ block: Int, _ scores: UnsafeMutableBufferPointer<Float>) -> ScoredBlock) -> [ScoredBlock] {
+        precondition(blocks <= count, "one block per worker")
+        var results = [ScoredBlock?](repeating: nil, count: blocks)
+        results.withUnsafeMutableBufferPointer { output in
+            buffers.withUnsafeMutableBufferPointer { buffers in
+                DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                    buffers[block].withUnsafeMutableBufferPointer { output[block] = work(block, $0) }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+}
