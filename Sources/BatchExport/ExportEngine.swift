@@ -114,6 +114,12 @@ public struct ExportEngine {
         let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
         let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
         let scored = Date()
+        if let tiles = source.scorer as? any TileScorer {
+            // Scoring and ranking interleave tile by tile; their split is not measured separately.
+            let block = ranker.rankTiles(users: blockUsers, histories: histories, paddedUsers: paddedUsers,
+                                         scorer: tiles, scores: scores)
+            return ScoredBlock(block: block, scoringSeconds: Date().timeIntervalSince(scored), rankingSeconds: 0)
+        }
         source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: scores)
         let ranked = Date()
         let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(scores))

@@ -10,6 +10,8 @@ public struct ThresholdTopK {
     /// Kept scores and indices, a min-heap by rank (the worst kept entry at the root), `[<= k]`.
     private var heapScores: [Float] = []
     private var heapIndices: [Int32] = []
+    /// Entries kept by the selection in progress.
+    private var k = 0
 
     /// An empty selector.
     public init() {}
@@ -23,32 +25,54 @@ public struct ThresholdTopK {
     ///   - result: output pairs `(index, score)`, best first.
     public mutating func select(_ scores: UnsafeBufferPointer<Float>, k: Int, skip: UnsafeBufferPointer<Bool>,
                                 into result: inout [(index: Int32, score: Float)]) {
-        precondition(skip.count >= scores.count, "one skip flag per score")
+        start(k: k)
+        consume(scores, firstIndex: 0, skip: skip)
+        finish(into: &result)
+    }
+
+    /// Starts a selection of the `k` best over tiles given to `consume` in increasing index order.
+    public mutating func start(k: Int) {
+        self.k = k
         heapScores.removeAll(keepingCapacity: true)
         heapIndices.removeAll(keepingCapacity: true)
-        result.removeAll(keepingCapacity: true)
+    }
+
+    /// Offers the scores of items `firstIndex..<firstIndex + scores.count` (a tile of the row; tiles
+    /// must come in increasing index order, which keeps the strict `>` filter exact).
+    ///
+    /// - Parameters:
+    ///   - scores: `[tile]` scores of the tile's items.
+    ///   - skip: `[tile]` flags of the same items.
+    public mutating func consume(_ scores: UnsafeBufferPointer<Float>, firstIndex: Int, skip: UnsafeBufferPointer<Bool>) {
+        precondition(skip.count >= scores.count, "one skip flag per score")
         guard k > 0 else { return }
         let n = scores.count
         var index = 0
         while heapScores.count < k && index < n {
-            if !skip[index] { push(scores[index], Int32(index)) }
+            if !skip[index] { push(scores[index], Int32(firstIndex + index)) }
             index += 1
         }
         if heapScores.count == k {
-            index = filteredScan(scores, skip: skip, from: index)
+            index = filteredScan(scores, skip: skip, from: index, firstIndex: firstIndex)
         }
-        while index < n {  // NaN threshold: the plain comparison for the rest of the row
-            if !skip[index] { offer(scores[index], Int32(index)) }
+        while index < n {  // NaN threshold: the plain comparison for the rest of the tile
+            if !skip[index] { offer(scores[index], Int32(firstIndex + index)) }
             index += 1
         }
+    }
+
+    /// The selection so far, best first, into `result` (replaced).
+    public func finish(into result: inout [(index: Int32, score: Float)]) {
+        result.removeAll(keepingCapacity: true)
         let order = heapIndices.indices.sorted { ranksAbove(heapScores[$0], heapIndices[$0], heapScores[$1], heapIndices[$1]) }
         result.append(contentsOf: order.map { (heapIndices[$0], heapScores[$0]) })
     }
 
-    /// Scans `scores[start...]` sixteen at a time against the worst kept score; returns where it stopped
+    /// Scans `scores[start...]` (item `firstIndex + i` at `i`) sixteen at a time against the worst
+    /// kept score; returns where it stopped
     /// (`scores.count`, or earlier when the threshold became NaN, which no `>` can pass).
     private mutating func filteredScan(_ scores: UnsafeBufferPointer<Float>, skip: UnsafeBufferPointer<Bool>,
-                                       from start: Int) -> Int {
+                                       from start: Int, firstIndex: Int) -> Int {
         let n = scores.count
         var threshold = heapScores[0]
         guard !threshold.isNaN else { return start }
@@ -60,7 +84,7 @@ public struct ThresholdTopK {
             for lane in 0..<16 { hits |= base[index + lane] > threshold ? 1 : 0 }
             if hits != 0 {
                 for lane in index..<(index + 16) where base[lane] > threshold && !skip[lane] {
-                    replaceRoot(base[lane], Int32(lane))
+                    replaceRoot(base[lane], Int32(firstIndex + lane))
                     threshold = heapScores[0]
                 }
             }
@@ -68,7 +92,7 @@ public struct ThresholdTopK {
         }
         while index < n {
             if scores[index] > threshold && !skip[index] {
-                replaceRoot(scores[index], Int32(index))
+                replaceRoot(scores[index], Int32(firstIndex + index))
                 threshold = heapScores[0]
             }
             index += 1

@@ -28,6 +28,22 @@ final class ThresholdTopKTests: XCTestCase {
                 skip.withUnsafeBufferPointer { selector.select(s, k: k, skip: $0, into: &result) }
             }
             XCTAssertEqual(result.map { Int($0.index) }, expected, "trial \(trial): n \(n), k \(k)")
+
+            // The same row offered in random tiles, as the tiled export does, gives the same list.
+            selector.start(k: k)
+            var first = 0
+            while first < n {
+                let end = min(n, first + Int.random(in: 1...64, using: &random))
+                scores.withUnsafeBufferPointer { s in
+                    skip.withUnsafeBufferPointer { flags in
+                        selector.consume(UnsafeBufferPointer(rebasing: s[first..<end]), firstIndex: first,
+                                         skip: UnsafeBufferPointer(rebasing: flags[first..<end]))
+                    }
+                }
+                first = end
+            }
+            selector.finish(into: &result)
+            XCTAssertEqual(result.map { Int($0.index) }, expected, "tiled trial \(trial): n \(n), k \(k)")
         }
     }
 }

@@ -1,0 +1,10 @@
+/// A scorer that can score a block of users against a slice of the catalogue (factor and embedding
+/// models: a GEMM against a slice of the item matrix). The export then scores and ranks the catalogue
+/// tile by tile, so the scores are consumed while they sit in the core's cache instead of going
+/// through main memory twice (written by the GEMM, read back by the top-K).
+public protocol TileScorer {
+    /// The users' vectors, `[users.count, dim]`, computed once per block.
+    func gatheredVectors(_ users: [Int32]) -> [Float]
+    /// Scores of `rows` gathered vectors against items `items`, into row-major `[rows, items.count]`.
+    func scoreTile(of vectors: [Float], rows: Int, items: Range<Int>, into scores: UnsafeMutableBufferPointer<Float>)
+}
