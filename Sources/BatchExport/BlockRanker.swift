@@ -74,6 +74,9 @@ struct BlockRanker {
         var best: [(index: Int32, score: Float)] = []
         for row in users.indices {
             selectors[row].finish(into: &best)
+            // The kept items rescored in a fixed summation order, so the bytes do not depend on the shard.
+            best = best.map { ($0.index, scorer.exactScore(of: vectors, row: row, item: $0.index)) }
+            best.sort { ranksAbove($0.score, $0.index, $1.score, $1.index) }
             append(user: users[row], best, to: &block)
         }
         return block

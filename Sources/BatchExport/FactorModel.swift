@@ -54,6 +54,17 @@ extension FactorModel: TileScorer {
         return block
     }
 
+    /// `vectors[row] · itemFactors[item]` by `SIMDKernels.dot`.
+    public func exactScore(of vectors: [Float], row: Int, item: Int32) -> Float {
+        let d = itemFactors.cols
+        return vectors.withUnsafeBufferPointer { v in
+            itemFactors.values.withUnsafeBufferPointer { all in
+                SIMDKernels.dot(UnsafeBufferPointer(rebasing: v[row * d..<(row + 1) * d]),
+                                UnsafeBufferPointer(rebasing: all[Int(item) * d..<(Int(item) + 1) * d]))
+            }
+        }
+    }
+
     /// Scores `[rows, items.count]` (row-major) of the gathered `vectors` against the items `items`:
     /// one GEMM against that slice of `itemFactors`.
     public func scoreTile(of vectors: [Float], rows: Int, items: Range<Int>, into scores: UnsafeMutableBufferPointer<Float>) {

@@ -7,4 +7,8 @@ public protocol TileScorer {
     func gatheredVectors(_ users: [Int32]) -> [Float]
     /// Scores of `rows` gathered vectors against items `items`, into row-major `[rows, items.count]`.
     func scoreTile(of vectors: [Float], rows: Int, items: Range<Int>, into scores: UnsafeMutableBufferPointer<Float>)
+    /// The score of gathered vector `row` for `item`, summed in a fixed order: the written score,
+    /// the same whatever the row's position in its block (a GEMM's rounding depends on it, so a
+    /// sharded export would otherwise differ from an unsharded one in the last digit).
+    func exactScore(of vectors: [Float], row: Int, item: Int32) -> Float
 }

@@ -61,8 +61,8 @@ final class ExportEngineTests: XCTestCase {
         for index in 0..<3 {
             _ = try ExportEngine(source: source(), request: request(shard: "\(index)/3"), folder: sharded).run()
         }
-        // Item lists are exact; a GEMM may round a score differently (last bit) for another position
-        // of the user in its block, so scores are compared with a tolerance.
+        // Byte for byte: written scores are recomputed in a fixed order, whatever the user's position
+        // in its GEMM block (which changes with the shard).
         func parsed(_ lines: [String]) throws -> [String: (items: [String], scores: [Double])] {
             var rows: [String: (items: [String], scores: [Double])] = [:]
             for line in lines {
@@ -77,7 +77,7 @@ final class ExportEngineTests: XCTestCase {
         XCTAssertEqual(Set(union.keys), Set(expected.keys))
         for (user, row) in expected {
             XCTAssertEqual(union[user]?.items, row.items, user)
-            for (got, want) in zip(union[user]?.scores ?? [], row.scores) { XCTAssertEqual(got, want, accuracy: 1e-6, user) }
+            for (got, want) in zip(union[user]?.scores ?? [], row.scores) { XCTAssertEqual(got, want, user) }
         }
         XCTAssertEqual(try ExportVerifier.verify(folder: sharded, shards: 3).users, 230)
         XCTAssertThrowsError(try ExportVerifier.verify(folder: sharded, shards: 4))
