@@ -37,12 +37,12 @@ struct BlockRanker {
     /// worth of item scores, one GEMM of `paddedUsers` into `scores` (the first `paddedUsers.count x
     /// tile` floats are used), then every row's selection takes the tile while it is still cached.
     /// Gives exactly what `rank` gives on the whole row.
-    func rankTiles(users: [Int32], histories: [[Int32]], paddedUsers: [Int32], scorer: any TileScorer,
-                   scores: UnsafeMutableBufferPointer<Float>) -> FormattedBlock {
+    func rankTiles(users: [Int32], histories: [[Int32]], paddedUsers: [Int32], paddedHistories: [[Int32]],
+                   scorer: any TileScorer, scores: UnsafeMutableBufferPointer<Float>) -> FormattedBlock {
         let numItems = globallySkipped.count
         let rows = paddedUsers.count
         let tile = max(256, Self.cacheBytesPerTile / (MemoryLayout<Float>.stride * rows)) / 16 * 16
-        let vectors = scorer.gatheredVectors(paddedUsers)
+        let vectors = scorer.userVectors(users: paddedUsers, histories: paddedHistories)
         let sortedHistories = excludeHistory ? histories.map { $0.filter { $0 >= 0 && Int($0) < numItems }.sorted() } : []
         var cursors = [Int](repeating: 0, count: users.count)
         var selectors = [ThresholdTopK](repeating: ThresholdTopK(), count: users.count)

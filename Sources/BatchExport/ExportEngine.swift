@@ -117,7 +117,7 @@ public struct ExportEngine {
         if let tiles = source.scorer as? any TileScorer {
             // Scoring and ranking interleave tile by tile; their split is not measured separately.
             let block = ranker.rankTiles(users: blockUsers, histories: histories, paddedUsers: paddedUsers,
-                                         scorer: tiles, scores: scores)
+                                         paddedHistories: paddedHistories, scorer: tiles, scores: scores)
             return ScoredBlock(block: block, scoringSeconds: Date().timeIntervalSince(scored), rankingSeconds: 0)
         }
         source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: scores)

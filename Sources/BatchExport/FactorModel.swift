@@ -35,13 +35,17 @@ public final class FactorModel: RankingScorer, @unchecked Sendable {
     /// Scores `[users.count, numItems]` (row-major): the users' factor rows gathered into one block,
     /// times `itemFactorsᵀ` in one GEMM. Histories are not used (the vectors already encode them).
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
-        scoreTile(of: gatheredVectors(users), rows: users.count, items: 0..<numItems, into: scores)
+        scoreTile(of: userVectors(users: users, histories: histories), rows: users.count, items: 0..<numItems,
+                  into: scores)
     }
 }
 
 extension FactorModel: TileScorer {
-    /// The users' factor rows, `[users.count, factors]`.
-    public func gatheredVectors(_ users: [Int32]) -> [Float] {
+    /// `itemFactors`.
+    public var itemVectors: Matrix { itemFactors }
+
+    /// The users' factor rows gathered, `[users.count, factors]`.
+    public func userVectors(users: [Int32], histories: [[Int32]]) -> [Float] {
         let d = itemFactors.cols
         var block = [Float](repeating: 0, count: users.count * d)
         userFactors.values.withUnsafeBufferPointer { all in
@@ -52,27 +56,5 @@ extension FactorModel: TileScorer {
             }
         }
         return block
-    }
-
-    /// `vectors[row] · itemFactors[item]` by `SIMDKernels.dot`.
-    public func exactScore(of vectors: [Float], row: Int, item: Int32) -> Float {
-        let d = itemFactors.cols
-        return vectors.withUnsafeBufferPointer { v in
-            itemFactors.values.withUnsafeBufferPointer { all in
-                SIMDKernels.dot(UnsafeBufferPointer(rebasing: v[row * d..<(row + 1) * d]),
-                                UnsafeBufferPointer(rebasing: all[Int(item) * d..<(Int(item) + 1) * d]))
-            }
-        }
-    }
-
-    /// Scores `[rows, items.count]` (row-major) of the gathered `vectors` against the items `items`:
-    /// one GEMM against that slice of `itemFactors`.
-    public func scoreTile(of vectors: [Float], rows: Int, items: Range<Int>, into scores: UnsafeMutableBufferPointer<Float>) {
-        let d = itemFactors.cols
-        precondition(scores.count >= rows * items.count, "score buffer too small")
-        itemFactors.values.withUnsafeBufferPointer { all in
-            BLAS.gemm(transposeB: true, m: rows, n: items.count, k: d, a: vectors, lda: d,
-                      b: all.baseAddress! + items.lowerBound * d, ldb: d, c: scores.baseAddress!, ldc: items.count)
-        }
     }
 }

@@ -2,6 +2,7 @@ import BatchExport
 import FeatureStore
 import Foundation
 import LinearAlgebra
+import Recommenders
 import XCTest
 
 /// The export engine on a small generated factor model: output rows against `topK`, shards, resume
@@ -119,5 +120,38 @@ final class ExportEngineTests: XCTestCase {
         XCTAssertThrowsError(try ExportEngine(source: source(), request: ExportRequest(k: 98), folder: folder())) {
             XCTAssertEqual($0 as? ExportError, .badK(k: 98, numItems: 97))
         }
+    }
+}
+
+/// A trained iALS goes through the tiled path too (fold-in vectors against its item factors): its
+/// shards are byte-identical to the unsharded export.
+final class ExportEngineIALSTests: XCTestCase {
+    func testIALSShardsAreByteIdenticalToTheUnshardedExport() throws {
+        let histories: [[Int32]] = (0..<230).map { (user: Int) -> [Int32] in
+            (0..<(3 + user % 7)).map { (step: Int) -> Int32 in Int32((user * 3 + step * 11) % 97) }
+        }
+        let ials = IALS(config: IALS.Config(factors: 8, iterations: 3))
+        try ials.fit(TrainingData(numUsers: 230, numItems: 97, sequences: histories))
+        let source = ExportSource(scorer: ials, userIDs: (0..<230).map { "u\($0)" }, itemIDs: (0..<97).map { "i\($0)" },
+                                  histories: histories, dataset: "synthetic", datasetVersion: 1, model: "ials", modelVersion: 1)
+        func export(shard: String) throws -> Set<String> {
+            var request = ExportRequest(k: 10)
+            request.shard = try ShardSpec(parsing: shard)
+            request.partSize = 40
+            request.blockSize = 16
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-ials-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            _ = try ExportEngine(source: source, request: request, folder: folder).run()
+            var lines = Set<String>()
+            for part in try FileManager.default.contentsOfDirectory(atPath: folder.path) where part.hasPrefix("part-") {
+                let text = try String(contentsOf: folder.appendingPathComponent(part), encoding: .utf8)
+                lines.formUnion(text.split(separator: "\n").map(String.init))
+            }
+            return lines
+        }
+        let whole = try export(shard: "0/1")
+        XCTAssertEqual(whole.count, 230)
+        let sharded = try (0..<3).map { try export(shard: "\($0)/3") }.reduce(into: Set<String>()) { $0.formUnion($1) }
+        XCTAssertEqual(sharded, whole)
     }
 }
