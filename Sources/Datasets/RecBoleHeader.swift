@@ -36,3 +36,13 @@ struct RecBoleHeader {
         return index
     }
 }
+
+extension RecBoleHeader {
+    /// Splits a data line at tabs into `fields` (replaced), one per header column.
+    /// - Throws: `LineIssue.fieldCount` when the line has another number of fields.
+    func split(_ line: UnsafeBufferPointer<UInt8>, into fields: inout [UnsafeBufferPointer<UInt8>]) throws {
+        var cursor = FieldCursor(line, separator: UInt8(ascii: "\t"))
+        cursor.collect(into: &fields)
+        guard fields.count == names.count else { throw LineIssue.fieldCount(expected: expectation, found: fields.count) }
+    }
+}

@@ -17,11 +17,7 @@ extension ParseSession {
                 header = parsed
                 return
             }
-            var cursor = FieldCursor(line.bytes, separator: UInt8(ascii: "\t"))
-            cursor.collect(into: &fields)
-            guard fields.count == header.names.count else {
-                throw LineIssue.fieldCount(expected: header.expectation, found: fields.count)
-            }
+            try header.split(line.bytes, into: &fields)
             let rating = try columns.rating.map { try FieldValue.rating(fields[$0]) } ?? 1
             let timestamp = try columns.timestamp.map { try FieldValue.timestamp(fields[$0]) } ?? 0
             guard builder.addInteraction(userID: fields[columns.user], itemID: fields[columns.item],
@@ -71,11 +67,7 @@ extension ParseSession {
                 header = parsed
                 return
             }
-            var cursor = FieldCursor(line.bytes, separator: UInt8(ascii: "\t"))
-            cursor.collect(into: &fields)
-            guard fields.count == header.names.count else {
-                throw LineIssue.fieldCount(expected: header.expectation, found: fields.count)
-            }
+            try header.split(line.bytes, into: &fields)
             var values = try fields.enumerated().map { index, field in
                 try FieldValue.utf8(field, field: header.names[index])
             }
