@@ -36,7 +36,7 @@ let package = Package(
             "Datasets", "Evaluation", "Recommenders", "FeatureStore", "BatchExport", "Simulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "Benchmarks", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore",
+        .executableTarget(name: "Benchmarks", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore", "ItemLLM",
                                                              "LinearAlgebra", "BatchExport"]),
         .executableTarget(name: "MovieLensBaselines", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore"],
                           path: "Notebooks-as-scripts/01-movielens-baselines"),
