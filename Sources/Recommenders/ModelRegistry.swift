@@ -3,7 +3,8 @@ import Foundation
 /// Every model the command line, the pipeline and the notebooks know by name.
 public enum ModelRegistry {
     /// Model names in leaderboard order of introduction.
-    public static let names = [MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName, SASRec.modelName]
+    public static let names = [RandomRanker.modelName, MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName,
+                               SASRec.modelName]
 
     /// The model-selection grid of `name`, with `overrides` (hyperparameter name -> value) fixed
     /// in every grid point; points that become identical are kept once.
@@ -12,6 +13,7 @@ public enum ModelRegistry {
     /// `["l2": "300"]` turns EASE's grid into the single point λ = 300.
     public static func candidates(for name: String, overrides: [String: String] = [:]) throws -> [ModelCandidate] {
         switch name.lowercased() {
+        case RandomRanker.modelName: return try candidates(RandomRanker.self, overrides: overrides)
         case MostPop.modelName: return try candidates(MostPop.self, overrides: overrides)
         case ItemKNN.modelName: return try candidates(ItemKNN.self, overrides: overrides)
         case EASE.modelName: return try candidates(EASE.self, overrides: overrides)
