@@ -105,25 +105,11 @@ public final class SASRec: ConfigurableRecommender {
         var random = SplitMix64(seed: UInt64(config.seed))
         var trainer = SASRecTrainer(config: config, data: data, network: SASRecNetwork(numItems: numItems, config: config,
                                                                                        random: &random))
-        let validation = trainer.validationCases
-        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [10]))
-        let loop = TrainingLoop(maxEpochs: config.maxEpochs, patience: config.patience)
-        let summary = try loop.run(parameters: trainer.parameters, trainEpoch: { epoch in
-            trainer.trainEpoch(epoch)
-        }, validate: {
-            network = trainer.network
-            guard !validation.isEmpty else { return 0 }
-            return try evaluator.evaluate(self, on: validation).metrics[MetricKey.ndcg(at: 10)] ?? 0
-        }, onEpoch: { [config] record in
-            if record.epoch % 10 == 0 {
-                progress("sasrec (\(config.loss.rawValue)) epoch \(record.epoch): loss \(record.loss), valid NDCG@10 "
-                         + "\(record.metric ?? .nan), \(record.trainSeconds) s")
-            }
-        })
-        network = trainer.network
-        trainingSummary = summary
-        progress("sasrec (\(config.loss.rawValue)): \(summary.epochsRun) epochs, best \(summary.bestEpoch) "
-                 + "(valid NDCG@10 \(summary.bestMetric)), \(summary.secondsPerEpoch) s per training epoch")
+        let schedule = trainer.schedule
+        trainingSummary = try schedule.run(label: "sasrec (\(config.loss.rawValue))", scorer: self,
+                                           parameters: trainer.parameters, maxEpochs: config.maxEpochs,
+                                           patience: config.patience, trainEpoch: { trainer.trainEpoch($0) },
+                                           publish: { network = trainer.network })
     }
 
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
@@ -150,9 +136,4 @@ public final class SASRec: ConfigurableRecommender {
             }
         }
     }
-}
-
-/// One line of progress on standard error.
-private func progress(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
