@@ -11,25 +11,25 @@ func intervalChart(_ report: SimulationReport) -> String {
     let height = top + row * Double(2 * metrics.count) + 50
     var svg = """
     <?xml version="1.0" encoding="UTF-8"?>
-    <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(f(height))" viewBox="0 0 760 \(f(height))" font-family="sans-serif" font-size="13">
+    <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(SVGText.number(height))" viewBox="0 0 760 \(SVGText.number(height))" font-family="sans-serif" font-size="13">
     <rect width="100%" height="100%" fill="white"/>
-    <text x="380" y="26" text-anchor="middle" font-size="15" font-weight="bold">\(escaped("A/B test per arm on \(report.dataset): mean and 95% CI over users"))</text>
+    <text x="380" y="26" text-anchor="middle" font-size="15" font-weight="bold">\(SVGText.escaped("A/B test per arm on \(report.dataset): mean and 95% CI over users"))</text>
 
     """
     for tick in 0...4 {
         let value = upper * Double(tick) / 4
-        svg += "<line x1=\"\(f(px(value)))\" y1=\"\(f(top))\" x2=\"\(f(px(value)))\" y2=\"\(f(height - 40))\" stroke=\"#dddddd\"/>\n"
-        svg += "<text x=\"\(f(px(value)))\" y=\"\(f(height - 22))\" text-anchor=\"middle\" fill=\"#555555\">\(String(format: "%.3f", value))</text>\n"
+        svg += "<line x1=\"\(SVGText.number(px(value)))\" y1=\"\(SVGText.number(top))\" x2=\"\(SVGText.number(px(value)))\" y2=\"\(SVGText.number(height - 40))\" stroke=\"#dddddd\"/>\n"
+        svg += "<text x=\"\(SVGText.number(px(value)))\" y=\"\(SVGText.number(height - 22))\" text-anchor=\"middle\" fill=\"#555555\">\(String(format: "%.3f", value))</text>\n"
     }
     var y = top
     for metric in metrics {
         for (arm, mean, interval, color) in [("A \(report.a.model)", metric.meanA, metric.intervalA, "#2b6cb0"),
                                              ("B \(report.b.model)", metric.meanB, metric.intervalB, "#dd6b20")] {
             let middle = y + row / 2
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(middle + 4))\" text-anchor=\"end\">\(escaped("\(metric.metric) · \(arm)"))</text>\n"
-            svg += "<line x1=\"\(f(px(interval.lower)))\" y1=\"\(f(middle))\" x2=\"\(f(px(interval.upper)))\" y2=\"\(f(middle))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
-            svg += "<circle cx=\"\(f(px(mean)))\" cy=\"\(f(middle))\" r=\"5\" fill=\"\(color)\"/>\n"
-            svg += "<text x=\"\(f(px(interval.upper) + 8))\" y=\"\(f(middle + 4))\">\(String(format: "%.4f", mean))</text>\n"
+            svg += "<text x=\"\(SVGText.number(left - 8))\" y=\"\(SVGText.number(middle + 4))\" text-anchor=\"end\">\(SVGText.escaped("\(metric.metric) · \(arm)"))</text>\n"
+            svg += "<line x1=\"\(SVGText.number(px(interval.lower)))\" y1=\"\(SVGText.number(middle))\" x2=\"\(SVGText.number(px(interval.upper)))\" y2=\"\(SVGText.number(middle))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+            svg += "<circle cx=\"\(SVGText.number(px(mean)))\" cy=\"\(SVGText.number(middle))\" r=\"5\" fill=\"\(color)\"/>\n"
+            svg += "<text x=\"\(SVGText.number(px(interval.upper) + 8))\" y=\"\(SVGText.number(middle + 4))\">\(String(format: "%.4f", mean))</text>\n"
             y += row
         }
     }

@@ -17,19 +17,19 @@ extension Leaderboard {
 
         var svg = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.number(width))" height="\(Self.number(height))" \
-        viewBox="0 0 \(Self.number(width)) \(Self.number(height))" font-family="sans-serif" font-size="13">
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(SVGText.number(width))" height="\(SVGText.number(height))" \
+        viewBox="0 0 \(SVGText.number(width)) \(SVGText.number(height))" font-family="sans-serif" font-size="13">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="\(Self.number(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\
-        \(Self.escaped("Test NDCG@10 on \(dataset), \(Int((confidence * 100).rounded()))% confidence intervals"))</text>
+        <text x="\(SVGText.number(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\
+        \(SVGText.escaped("Test NDCG@10 on \(dataset), \(Int((confidence * 100).rounded()))% confidence intervals"))</text>
 
         """
         for tick in 0...divisions {
             let value = axisMax * Double(tick) / Double(divisions)
             svg += """
-            <line x1="\(Self.number(x(value)))" y1="\(Self.number(top))" x2="\(Self.number(x(value)))" \
-            y2="\(Self.number(top + plotHeight))" stroke="#dddddd"/>
-            <text x="\(Self.number(x(value)))" y="\(Self.number(top + plotHeight + 18))" text-anchor="middle" \
+            <line x1="\(SVGText.number(x(value)))" y1="\(SVGText.number(top))" x2="\(SVGText.number(x(value)))" \
+            y2="\(SVGText.number(top + plotHeight))" stroke="#dddddd"/>
+            <text x="\(SVGText.number(x(value)))" y="\(SVGText.number(top + plotHeight + 18))" text-anchor="middle" \
             fill="#555555">\(String(format: "%.\(tickDecimals)f", value))</text>
 
             """
@@ -38,10 +38,10 @@ extension Leaderboard {
             let y = top + rowHeight * Double(row), middle = y + rowHeight / 2
             let barEnd = x(entry.ndcg)
             svg += """
-            <text x="\(Self.number(labelWidth - 8))" y="\(Self.number(middle + 4))" text-anchor="end">\
-            \(Self.escaped(entry.model))</text>
-            <rect x="\(Self.number(labelWidth))" y="\(Self.number(y + 5))" width="\(Self.number(barEnd - labelWidth))" \
-            height="\(Self.number(rowHeight - 10))" fill="\(row == 0 ? "#2b6cb0" : "#90b4d8")"/>
+            <text x="\(SVGText.number(labelWidth - 8))" y="\(SVGText.number(middle + 4))" text-anchor="end">\
+            \(SVGText.escaped(entry.model))</text>
+            <rect x="\(SVGText.number(labelWidth))" y="\(SVGText.number(y + 5))" width="\(SVGText.number(barEnd - labelWidth))" \
+            height="\(SVGText.number(rowHeight - 10))" fill="\(row == 0 ? "#2b6cb0" : "#90b4d8")"/>
 
             """
             var valueX = barEnd
@@ -49,18 +49,18 @@ extension Leaderboard {
                 let (low, high) = (x(entry.ndcg - halfWidth), x(entry.ndcg + halfWidth))
                 valueX = high
                 svg += """
-                <line x1="\(Self.number(low))" y1="\(Self.number(middle))" x2="\(Self.number(high))" \
-                y2="\(Self.number(middle))" stroke="black"/>
-                <line x1="\(Self.number(low))" y1="\(Self.number(middle - 5))" x2="\(Self.number(low))" \
-                y2="\(Self.number(middle + 5))" stroke="black"/>
-                <line x1="\(Self.number(high))" y1="\(Self.number(middle - 5))" x2="\(Self.number(high))" \
-                y2="\(Self.number(middle + 5))" stroke="black"/>
+                <line x1="\(SVGText.number(low))" y1="\(SVGText.number(middle))" x2="\(SVGText.number(high))" \
+                y2="\(SVGText.number(middle))" stroke="black"/>
+                <line x1="\(SVGText.number(low))" y1="\(SVGText.number(middle - 5))" x2="\(SVGText.number(low))" \
+                y2="\(SVGText.number(middle + 5))" stroke="black"/>
+                <line x1="\(SVGText.number(high))" y1="\(SVGText.number(middle - 5))" x2="\(SVGText.number(high))" \
+                y2="\(SVGText.number(middle + 5))" stroke="black"/>
 
                 """
             }
             let value = String(format: "%.4f", entry.ndcg) + (entry.ndcgHalfWidth.map { String(format: " ± %.4f", $0) } ?? "")
             svg += """
-            <text x="\(Self.number(valueX + 6))" y="\(Self.number(middle + 4))">\(Self.escaped(value))</text>
+            <text x="\(SVGText.number(valueX + 6))" y="\(SVGText.number(middle + 4))">\(SVGText.escaped(value))</text>
 
             """
         }
@@ -92,15 +92,5 @@ extension Leaderboard {
             let scaled = step * pow(10, Double(digits))
             return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)
         } ?? 8
-    }
-
-    /// A coordinate with at most one decimal.
-    private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    /// `text` with the five XML special characters escaped.
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&apos;")
     }
 }
