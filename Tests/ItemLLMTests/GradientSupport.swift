@@ -1,0 +1,84 @@
+import NeuralNet
+import SeededRandom
+import XCTest
+
+/// `L(y) = Σ wᵢ yᵢ` with fixed random weights (accumulated in Double): dL/dy = w, so a layer's
+/// `backward(w)` is dL/dx. (Same idea as NeuralNetTests' probe; test targets share no code.)
+struct LinearProbe {
+    let weights: [Float]
+
+    init(count: Int, seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        weights = random.normals(count: count, std: 1)
+    }
+
+    func loss(_ y: [Float]) -> Double {
+        precondition(y.count == weights.count, "probe of \(weights.count) weights applied to \(y.count) outputs")
+        return zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+}
+
+/// `count` values from N(0, std²).
+func randomValues(_ count: Int, seed: UInt64, std: Float = 1) -> [Float] {
+    var random = SplitMix64(seed: seed)
+    return random.normals(count: count, std: std)
+}
+
+/// Central differences over every element of `values` (normwise relative error below `tolerance`).
+func assertGradient(_ label: String, values: [Float], analytic: [Float], epsilon: Float = 1e-2,
+                    tolerance: Double = 2e-2, loss: ([Float]) -> Double, file: StaticString = #filePath, line: UInt = #line) {
+    var values = values
+    let result = GradientCheck.compare(values: &values, analytic: analytic, epsilon: epsilon, loss: loss)
+    XCTAssertLessThan(result.maxRelativeError, tolerance, "\(label): max abs error \(result.maxAbsoluteError)",
+                      file: file, line: line)
+}
+
+/// Central differences over every element of every parameter.
+func assertParameterGradients(_ parameters: [Parameter], epsilon: Float = 1e-2, tolerance: Double = 2e-2,
+                              loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
+    for parameter in parameters {
+        let result = GradientCheck.compare(parameter: parameter, epsilon: epsilon, loss: loss)
+        XCTAssertLessThan(result.maxRelativeError, tolerance,
+                          "\(parameter.name): max abs error \(result.maxAbsoluteError)", file: file, line: line)
+    }
+}
+
+/// Central differences on a few entries of each parameter (its largest-gradient entry and
+/// `samples - 1` random ones): max |analytic - numerical| over those entries, relative to the
+/// largest of them and `floor`, must stay below `tolerance`. For parameters too large to check whole.
+func assertSampledParameterGradients(_ parameters: [Parameter], samples: Int = 3, epsilon: Float = 1e-2,
+                                     tolerance: Double = 3e-2, floor: Double = 1e-3, seed: UInt64 = 1,
+                                     loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
+    var random = SplitMix64(seed: seed)
+    for parameter in parameters {
+        let analytic = parameter.gradient
+        let largest = analytic.indices.max { abs(analytic[$0]) < abs(analytic[$1]) }!
+        let indices = [largest] + (1..<samples).map { _ in random.nextIndex(below: parameter.count) }
+        var maxError = 0.0
+        var scale = floor
+        for index in indices {
+            let original = parameter.value[index]
+            parameter.value[index] = original + epsilon
+            let plus = loss()
+            parameter.value[index] = original - epsilon
+            let minus = loss()
+            parameter.value[index] = original
+            let numerical = (plus - minus) / (2 * Double(epsilon))
+            maxError = max(maxError, abs(numerical - Double(analytic[index])))
+            scale = max(scale, abs(numerical), abs(Double(analytic[index])))
+        }
+        XCTAssertLessThan(maxError / scale, tolerance, "\(parameter.name): max abs error \(maxError) (scale \(scale))",
+                          file: file, line: line)
+    }
+}
+
+/// Cosine similarity of two vectors, in Double.
+func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
+    var (dot, na, nb) = (0.0, 0.0, 0.0)
+    for (x, y) in zip(a, b) {
+        dot += Double(x) * Double(y)
+        na += Double(x) * Double(x)
+        nb += Double(y) * Double(y)
+    }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
