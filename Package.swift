@@ -33,7 +33,7 @@ let package = Package(
                                                    "SeededRandom"]),
         .target(name: "Simulation", dependencies: ["Recommenders", "Evaluation", "Datasets", "LinearAlgebra", "SeededRandom"]),
         .executableTarget(name: "llmrec", dependencies: [
-            "Datasets", "Evaluation", "Recommenders", "FeatureStore", "BatchExport", "Simulation",
+            "Datasets", "Evaluation", "Recommenders", "FeatureStore", "ItemLLM", "BatchExport", "Simulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Benchmarks", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore", "ItemLLM",

@@ -33,6 +33,8 @@ public enum ItemLLMError: Error, Equatable, CustomStringConvertible {
     case missingModelFile(path: String)
     /// A file is present but not what it should be.
     case malformedModelFile(path: String, reason: String)
+    /// A setting outside what the item LLM supports.
+    case invalidSetting(String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum ItemLLMError: Error, Equatable, CustomStringConvertible {
             return "item LLM file \(path) is missing: run `make setup` (it fetches all-MiniLM-L6-v2 into Data/minilm)"
         case .malformedModelFile(let path, let reason):
             return "item LLM file \(path) is malformed: \(reason)"
+        case .invalidSetting(let message):
+            return message
         }
     }
 }

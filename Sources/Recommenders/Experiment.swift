@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import FeatureStore
+import ItemLLM
 
 /// The two offline protocols of DESIGN.md.
 public enum EvaluationProtocol: String, CaseIterable, Sendable {
@@ -27,6 +28,8 @@ public struct Experiment {
     public let split: Split
     /// How it was split.
     public let evaluationProtocol: EvaluationProtocol
+    /// The item LLM over this data set's catalogue, for models that read item text (HLLM).
+    public var itemLLM: ItemLLMCatalogue?
 
     /// Splits `dataset` under `evaluationProtocol`.
     public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut) {
@@ -46,8 +49,18 @@ public struct Experiment {
     public func evaluate(model: String, overrides: [String: String] = [:],
                          selection: ModelSelection = ModelSelection(),
                          onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
-        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides)
+        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM)
         return try selection.run(candidates: candidates, split: split, dataset: dataset.name, onEvent: onEvent)
+    }
+
+    /// Attaches the item LLM `modelDirectory` over this data set's catalogue, reading its embeddings
+    /// from `store` when this data set version was encoded before (and registering them when not).
+    public mutating func attachItemLLM(modelDirectory: ModelDirectory, store: FeatureStore?, maxTokens: Int = 64,
+                                       progress: ((String) -> Void)? = nil) throws {
+        let metadata = try store?.datasetMetadata(named: dataset.name)
+        itemLLM = try ItemLLMCatalogue(dataset: dataset, store: store, datasetVersion: metadata?.version ?? 0,
+                                       format: metadata?.format ?? "", modelDirectory: modelDirectory,
+                                       maxTokens: maxTokens, progress: progress)
     }
 
     /// Every interaction of every user, chronological: what a model serving recommendations

@@ -1,17 +1,23 @@
 import Foundation
+import ItemLLM
 
 /// Every model the command line, the pipeline and the notebooks know by name.
 public enum ModelRegistry {
     /// Model names in leaderboard order of introduction.
     public static let names = [RandomRanker.modelName, MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName,
-                               SASRec.modelName]
+                               SASRec.modelName, HLLM.modelName]
+
+    /// Whether `name` reads item text through the item LLM (and so needs an `ItemLLMCatalogue`).
+    public static func readsItemText(_ name: String) -> Bool { name.lowercased() == HLLM.modelName }
 
     /// The model-selection grid of `name`, with `overrides` (hyperparameter name -> value) fixed
     /// in every grid point; points that become identical are kept once.
     ///
     /// `overrides` pins what the user chose and lets validation search the rest:
-    /// `["l2": "300"]` turns EASE's grid into the single point λ = 300.
-    public static func candidates(for name: String, overrides: [String: String] = [:]) throws -> [ModelCandidate] {
+    /// `["l2": "300"]` turns EASE's grid into the single point λ = 300. Models that read item text
+    /// (`readsItemText`) take their features from `itemLLM` and throw without one.
+    public static func candidates(for name: String, overrides: [String: String] = [:],
+                                  itemLLM: ItemLLMCatalogue? = nil) throws -> [ModelCandidate] {
         switch name.lowercased() {
         case RandomRanker.modelName: return try candidates(RandomRanker.self, overrides: overrides)
         case MostPop.modelName: return try candidates(MostPop.self, overrides: overrides)
@@ -19,6 +25,12 @@ public enum ModelRegistry {
         case EASE.modelName: return try candidates(EASE.self, overrides: overrides)
         case IALS.modelName: return try candidates(IALS.self, overrides: overrides)
         case SASRec.modelName: return try candidates(SASRec.self, overrides: overrides)
+        case HLLM.modelName:
+            let config = try ConfigOverrides.apply(overrides, to: HLLM.Config(), model: HLLM.modelName)
+            // Validate the overrides now, even when the item LLM is not loaded.
+            guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: HLLM.modelName) }
+            let make = { HLLM(config: config, itemFeatures: { try itemLLM.features(trainableLayers: $0.trainableItemLLMLayers) }) }
+            return [ModelCandidate(model: HLLM.modelName, config: make().configDescription, make: make)]
         default: throw ModelRegistryError.unknownModel(name)
         }
     }
@@ -40,6 +52,7 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
     case unknownModel(String)
     case unknownHyperparameter(model: String, name: String, known: [String])
     case badValue(model: String, name: String, value: String, expected: String)
+    case needsItemLLM(model: String)
 
     public var description: String {
         switch self {
@@ -49,6 +62,8 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
             return "\(model) has no hyperparameter '\(name)'; it has: \(known.joined(separator: ", "))"
         case .badValue(let model, let name, let value, let expected):
             return "\(model): '\(value)' is not a valid value for \(name) (expected \(expected))"
+        case .needsItemLLM(let model):
+            return "\(model) reads item text: it needs the item LLM (Data/minilm from `make setup`, or --item-llm PATH)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Datasets
 import FeatureStore
 import Foundation
+import ItemLLM
 
 /// A model recorded by `llmrec train`, refit from its recorded configuration on every interaction of
 /// its data set: what `recommend` and `export` serve from.
@@ -20,19 +21,26 @@ public struct TrainedModel {
     /// The registry name under which `train` records `model` fit on `dataset`.
     public static func artifactName(dataset: String, model: String) -> String { "model/\(dataset)/\(model.lowercased())" }
 
-    /// Loads the latest trained `model` for `dataset` from `store` and refits it.
+    /// Loads the latest trained `model` for `dataset` from `store` and refits it; models that read
+    /// item text get the item LLM in `itemLLM` (embeddings cached in `store`).
     /// - Throws: `ModelRegistryError.unknownModel`, `DatasetStoreError.notFound`,
-    ///   `TrainedModelError.notTrained`, or a fitting error.
-    public static func load(from store: FeatureStore, dataset name: String, model: String) throws -> TrainedModel {
-        _ = try ModelRegistry.candidates(for: model)
-        let data = try store.loadDataset(named: name)
+    ///   `TrainedModelError.notTrained`, `ItemLLMError`, or a fitting error.
+    public static func load(from store: FeatureStore, dataset name: String, model: String,
+                            itemLLM: ModelDirectory? = nil) throws -> TrainedModel {
+        guard ModelRegistry.names.contains(model.lowercased()) else { throw ModelRegistryError.unknownModel(model) }
+        var experiment = try Experiment(store: store, dataset: name)
+        let data = experiment.dataset
         guard let artifact = try store.latestArtifact(named: artifactName(dataset: name, model: model)) else {
             throw TrainedModelError.notTrained(model: model, dataset: name, storePath: store.path)
         }
         var config: [String: String] = [:]
         for (key, value) in artifact.metadata where key.hasPrefix("config.") { config[String(key.dropFirst(7))] = value }
-        let recommender = try ModelRegistry.candidates(for: model, overrides: config)[0].make()
-        let training = Experiment(dataset: data).allInteractionsTrainingData()
+        if ModelRegistry.readsItemText(model) {
+            guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: model) }
+            try experiment.attachItemLLM(modelDirectory: itemLLM, store: store)
+        }
+        let recommender = try ModelRegistry.candidates(for: model, overrides: config, itemLLM: experiment.itemLLM)[0].make()
+        let training = experiment.allInteractionsTrainingData()
         try recommender.fit(training)
         return TrainedModel(artifact: artifact, dataset: data,
                             datasetVersion: try store.datasetMetadata(named: name)?.version ?? 0,

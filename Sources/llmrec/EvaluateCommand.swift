@@ -17,6 +17,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var experimentOptions: ExperimentOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var itemLLMOptions: ItemLLMOptions
 
     @Flag(name: .long, help: "Print the JSON report to standard output instead of markdown.")
     var json = false
@@ -30,11 +31,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try storeOptions.open(readOnly: true)
-        let experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
+        let models = modelOptions.modelNames
+        // Models that read item text cache the catalogue's embeddings in the store.
+        let store = try storeOptions.open(readOnly: !models.contains(where: ModelRegistry.readsItemText))
+        var experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
                                         evaluationProtocol: experimentOptions.evaluationProtocol)
+        try itemLLMOptions.attach(to: &experiment, for: models, store: store, status: StatusLine())
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
-        for model in modelOptions.modelNames {
+        for model in models {
             let report = try evaluateAndWrite(model: model, overrides: try modelOptions.overrides(),
                                               experiment: experiment, selection: selection,
                                               reportsDirectory: experimentOptions.reportsDirectory)

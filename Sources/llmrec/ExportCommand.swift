@@ -64,6 +64,7 @@ struct ExportCommand: ParsableCommand {
     var shards: Int = 1
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var itemLLMOptions: ItemLLMOptions
 
     /// Flag checks; everything else (unknown model or data set, K, shard, output folder) fails in
     /// `run` with a one-line error before anything is written.
@@ -85,8 +86,9 @@ struct ExportCommand: ParsableCommand {
         }
         let model = self.model!.lowercased()
         let shardSpec = try ShardSpec(parsing: shard)
-        let store = try storeOptions.open(readOnly: format != .lmdb)
-        let trained = try TrainedModel.load(from: store, dataset: dataset, model: model)
+        let store = try storeOptions.open(readOnly: format != .lmdb && !ModelRegistry.readsItemText(model))
+        let trained = try TrainedModel.load(from: store, dataset: dataset, model: model,
+                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil)
         let data = trained.dataset
         var request = ExportRequest(k: k)
         request.format = format

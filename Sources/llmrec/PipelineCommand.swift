@@ -25,6 +25,7 @@ struct PipelineCommand: ParsableCommand {
 
     @OptionGroup var experimentOptions: ExperimentOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var itemLLMOptions: ItemLLMOptions
 
     func validate() throws {
         for model in modelNames where !ModelRegistry.names.contains(model) {
@@ -44,8 +45,9 @@ struct PipelineCommand: ParsableCommand {
         status.finish("\(meta.name) v\(meta.version): \(grouped(meta.userCount)) users, \(grouped(meta.itemCount)) items, "
                       + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
 
-        let experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
+        var experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
                                         evaluationProtocol: experimentOptions.evaluationProtocol)
+        try itemLLMOptions.attach(to: &experiment, for: modelNames, store: store, status: status)
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
         for model in modelNames {
             _ = try evaluateAndWrite(model: model, overrides: [:], experiment: experiment, selection: selection,

@@ -30,14 +30,16 @@ struct RecommendCommand: ParsableCommand {
     var showHistory = false
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var itemLLMOptions: ItemLLMOptions
 
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
     }
 
     func run() throws {
-        let store = try storeOptions.open(readOnly: true)
-        let trained = try TrainedModel.load(from: store, dataset: dataset, model: model)
+        let store = try storeOptions.open(readOnly: !ModelRegistry.readsItemText(model))
+        let trained = try TrainedModel.load(from: store, dataset: dataset, model: model,
+                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil)
         let (data, artifact, recommender) = (trained.dataset, trained.artifact, trained.recommender)
         guard let userIndex = data.userIDs.firstIndex(of: user) else {
             throw ValidationError("user '\(user)' is not in \(dataset) (\(grouped(data.numUsers)) users, e.g. \(data.userIDs.prefix(3).joined(separator: ", ")))")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import FeatureStore
 import Foundation
+import ItemLLM
 import Recommenders
 
 /// `--store`: where the feature store lives.
@@ -63,3 +64,33 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension EvaluationProtocol: ExpressibleByArgument {}
+
+/// `--item-llm`, `--item-tokens`: the item LLM for models that read item text (hllm).
+struct ItemLLMOptions: ParsableArguments {
+    @Option(name: .long, help: "Pretrained item LLM folder (config.json, model.safetensors, vocab.txt), read by hllm; `make setup` puts all-MiniLM-L6-v2 there.")
+    var itemLLM: String = ModelDirectory.defaultPath
+
+    @Option(name: .long, help: "Token budget per item text, [CLS] and [SEP] included (16-512).")
+    var itemTokens: Int = 64
+
+    func validate() throws {
+        guard (16...512).contains(itemTokens) else { throw ValidationError("--item-tokens must lie in 16...512") }
+    }
+
+    /// The model folder, checked.
+    func directory() throws -> ModelDirectory { try ModelDirectory(path: itemLLM) }
+
+    /// Attaches the item LLM to `experiment` when one of `models` reads item text; embeddings are
+    /// cached in `store` (which must be writable then).
+    func attach(to experiment: inout Experiment, for models: [String], store: FeatureStore, status: StatusLine) throws {
+        guard models.contains(where: ModelRegistry.readsItemText) else { return }
+        try experiment.attachItemLLM(modelDirectory: try directory(), store: store, maxTokens: itemTokens) { line in
+            status.update(line)
+        }
+        status.finish(experiment.itemLLM.map { catalogue in
+            catalogue.encoding.map { String(format: "item LLM: encoded %d items (%d tokens) in %.1f s, %.0f items/s, %.1f GFLOP/s",
+                                            $0.items, $0.tokens, $0.seconds, $0.itemsPerSecond, $0.gflopsPerSecond) }
+                ?? "item LLM: \(catalogue.count) item embeddings read from the store (\(catalogue.artifact?.name ?? "") v\(catalogue.artifact?.version ?? 0))"
+        } ?? "")
+    }
+}

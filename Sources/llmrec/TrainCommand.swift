@@ -19,6 +19,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var itemLLMOptions: ItemLLMOptions
 
     @Option(name: .long, help: "Name of a data set in the store.")
     var dataset: String = "ml-100k"
@@ -29,10 +30,12 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open()
-        let experiment = try Experiment(store: store, dataset: dataset)
+        var experiment = try Experiment(store: store, dataset: dataset)
         let model = modelOptions.modelNames[0]
-        let candidates = try ModelRegistry.candidates(for: model, overrides: try modelOptions.overrides())
         let status = StatusLine()
+        try itemLLMOptions.attach(to: &experiment, for: [model], store: store, status: status)
+        let candidates = try ModelRegistry.candidates(for: model, overrides: try modelOptions.overrides(),
+                                                      itemLLM: experiment.itemLLM)
 
         let validation = candidates.count > 1
             ? try ModelSelection().selectOnValidation(candidates: candidates, split: experiment.split) { event in
@@ -46,7 +49,7 @@ struct TrainCommand: ParsableCommand {
         let best = validation.map { (config: chosen, metric: $0.chosenResult.metrics[MetricKey.ndcg(at: 10)] ?? .nan) }
 
         let start = Date()
-        let recommender = try ModelRegistry.candidates(for: model, overrides: chosen)[0].make()
+        let recommender = try ModelRegistry.candidates(for: model, overrides: chosen, itemLLM: experiment.itemLLM)[0].make()
         try recommender.fit(experiment.allInteractionsTrainingData())
         let fitSeconds = Date().timeIntervalSince(start)
 
