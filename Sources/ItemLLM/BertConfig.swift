@@ -54,6 +54,7 @@ public struct BertConfig: Decodable, Equatable, Sendable {
         self.hiddenActivation = hiddenActivation
     }
 
+    /// Decodes `config.json`; optional fields take BERT-base's defaults.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         hiddenSize = try container.decode(Int.self, forKey: .hiddenSize)

@@ -14,7 +14,9 @@ import NeuralNet
 ///
 /// Shapes: the cache is `[Σ lengths, dim]`, packed in item order; features are `[items.count, dim]`.
 public struct FineTunedItemTextFeatures: ItemTextFeatures {
+    /// Width of a feature, the encoder's hidden size (384 for all-MiniLM-L6-v2).
     public let dim: Int
+    /// Catalogue items (ids `0..<count`).
     public let count: Int
     /// Top layers trained (`1...layerCount`).
     public let trainableLayers: Int
