@@ -24,10 +24,15 @@ public enum EvaluationProtocol: String, CaseIterable, Sendable {
 public struct Experiment {
     /// The data set as stored.
     public let dataset: InteractionDataset
-    /// Its split under `evaluationProtocol`.
-    public let split: Split
+    /// Its split under `evaluationProtocol` (the cold-start variant after `coldStart`).
+    public private(set) var split: Split
     /// How it was split.
     public let evaluationProtocol: EvaluationProtocol
+    /// Items held out of training by `coldStart` (empty otherwise).
+    public private(set) var coldItems: Set<Int32> = []
+    /// The data set name reports carry (and are filed under): the data set's own name, with a
+    /// `+cold-start` suffix after `coldStart`.
+    public private(set) var reportName: String
     /// The item LLM over this data set's catalogue, for models that read item text (HLLM).
     public var itemLLM: ItemLLMCatalogue?
 
@@ -36,6 +41,7 @@ public struct Experiment {
         self.dataset = dataset
         self.evaluationProtocol = evaluationProtocol
         self.split = evaluationProtocol.split(dataset)
+        self.reportName = dataset.name
     }
 
     /// Loads the data set `name` from `store` and splits it.
@@ -50,7 +56,18 @@ public struct Experiment {
                          selection: ModelSelection = ModelSelection(),
                          onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
         let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM)
-        return try selection.run(candidates: candidates, split: split, dataset: dataset.name, onEvent: onEvent)
+        return try selection.run(candidates: candidates, split: split, dataset: reportName, onEvent: onEvent)
+    }
+
+    /// The cold-start experiment (`Split.coldStart`): a seeded `itemFraction` of the catalogue never
+    /// occurs in training or histories, and only test cases whose target is such an item count.
+    /// Reports are filed under `<dataset>+cold-start`.
+    public func coldStart(itemFraction: Double, seed: UInt64 = 42) -> Experiment {
+        var cold = self
+        cold.coldItems = Split.sampleColdItems(numItems: dataset.numItems, fraction: itemFraction, seed: seed)
+        cold.split = split.coldStart(coldItems: cold.coldItems)
+        cold.reportName = dataset.name + "+cold-start"
+        return cold
     }
 
     /// Attaches the item LLM `modelDirectory` over this data set's catalogue, reading its embeddings

@@ -34,8 +34,7 @@ struct EvaluateCommand: ParsableCommand {
         let models = modelOptions.modelNames
         // Models that read item text cache the catalogue's embeddings in the store.
         let store = try storeOptions.open(readOnly: !models.contains(where: ModelRegistry.readsItemText))
-        var experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
-                                        evaluationProtocol: experimentOptions.evaluationProtocol)
+        var experiment = try experimentOptions.experiment(in: store)
         try itemLLMOptions.attach(to: &experiment, for: models, store: store, status: StatusLine())
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
         for model in models {

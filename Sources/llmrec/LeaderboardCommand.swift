@@ -25,14 +25,15 @@ struct LeaderboardCommand: ParsableCommand {
 
 /// The leaderboard of `--dataset` under `--protocol` as markdown; writes the SVG chart to `svgPath`.
 func renderLeaderboard(experimentOptions: ExperimentOptions, svgPath: String?) throws -> String {
-    let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.dataset)
+    let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.reportDataset)
     guard FileManager.default.fileExists(atPath: folder.path) else {
-        throw ValidationError("no reports in \(folder.path); run `llmrec evaluate --dataset \(experimentOptions.dataset) --model all` first")
+        throw ValidationError("no reports in \(folder.path); run `llmrec evaluate --dataset \(experimentOptions.dataset) --model all"
+                              + (experimentOptions.coldStart.map { " --cold-start \($0)" } ?? "") + "` first")
     }
     let reports = try EvaluationReport.loadAll(datasetDirectory: folder)
-        .filter { $0.protocolName == experimentOptions.evaluationProtocol.rawValue }
+        .filter { $0.protocolName == experimentOptions.reportProtocol }
     guard !reports.isEmpty else {
-        throw ValidationError("no \(experimentOptions.evaluationProtocol.rawValue) reports in \(folder.path)")
+        throw ValidationError("no \(experimentOptions.reportProtocol) reports in \(folder.path)")
     }
     let leaderboard = Leaderboard(reports: reports)
     if let svgPath {

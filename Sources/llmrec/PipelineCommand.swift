@@ -45,8 +45,7 @@ struct PipelineCommand: ParsableCommand {
         status.finish("\(meta.name) v\(meta.version): \(grouped(meta.userCount)) users, \(grouped(meta.itemCount)) items, "
                       + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
 
-        var experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
-                                        evaluationProtocol: experimentOptions.evaluationProtocol)
+        var experiment = try experimentOptions.experiment(in: store)
         try itemLLMOptions.attach(to: &experiment, for: modelNames, store: store, status: status)
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
         for model in modelNames {
@@ -54,7 +53,7 @@ struct PipelineCommand: ParsableCommand {
                                      reportsDirectory: experimentOptions.reportsDirectory)
         }
 
-        let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.dataset)
+        let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.reportDataset)
         let markdown = try renderLeaderboard(experimentOptions: experimentOptions,
                                              svgPath: folder.appendingPathComponent("leaderboard.svg").path)
         try markdown.write(to: folder.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)

@@ -27,7 +27,30 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Reports directory; each evaluation writes <reports>/<dataset>/<model>.json.")
     var reports: String = "reports"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Cold-start evaluation: hold this fraction of the catalogue (seeded) out of training and histories and test only cases whose target is one of those items; reports go to <reports>/<dataset>+cold-start/.",
+        valueName: "fraction"))
+    var coldStart: Double?
+
     var reportsDirectory: URL { URL(fileURLWithPath: reports) }
+
+    /// The folder name of this experiment's reports (`<dataset>` or `<dataset>+cold-start`).
+    var reportDataset: String { coldStart == nil ? dataset : dataset + "+cold-start" }
+
+    /// The protocol name this experiment's reports carry.
+    var reportProtocol: String { evaluationProtocol.rawValue + (coldStart == nil ? "" : "+cold-start") }
+
+    func validate() throws {
+        if let coldStart, !(coldStart > 0 && coldStart < 1) {
+            throw ValidationError("--cold-start must lie strictly between 0 and 1 (a fraction of the catalogue)")
+        }
+    }
+
+    /// The stored data set split under the chosen protocol (and cold-start holdout).
+    func experiment(in store: FeatureStore) throws -> Experiment {
+        let experiment = try Experiment(store: store, dataset: dataset, evaluationProtocol: evaluationProtocol)
+        return coldStart.map { experiment.coldStart(itemFraction: $0) } ?? experiment
+    }
 }
 
 /// `--model` and `--set name=value`: which model, with which hyperparameters pinned.
