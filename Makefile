@@ -2,8 +2,9 @@
 SWIFT ?= swift
 STORE ?= store
 RUN_ARGS ?=
+NOTEBOOK_ARGS ?=
 
-.PHONY: setup build run test bench notebook notebook-ab clean
+.PHONY: setup build run test bench notebook notebook-hllm notebook-ab clean
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +26,10 @@ bench: setup
 notebook: setup
 	@$(SWIFT) build -c release --product MovieLensBaselines
 	@.build/release/MovieLensBaselines
+
+notebook-hllm: setup
+	@$(SWIFT) build -c release --product HLLMNotebook
+	@.build/release/HLLMNotebook $(NOTEBOOK_ARGS)
 
 notebook-ab: setup
 	@$(SWIFT) build -c release --product ABSimulationNotebook

@@ -40,6 +40,9 @@ let package = Package(
                                                              "LinearAlgebra", "BatchExport"]),
         .executableTarget(name: "MovieLensBaselines", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore"],
                           path: "Notebooks-as-scripts/01-movielens-baselines"),
+        .executableTarget(name: "HLLMNotebook", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore", "ItemLLM",
+                                                               "NeuralNet"],
+                          path: "Notebooks-as-scripts/02-hllm"),
         .executableTarget(name: "ABSimulationNotebook", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore", "Simulation"],
                           path: "Notebooks-as-scripts/03-ab-simulation"),
 
@@ -50,7 +53,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["SeededRandom", "Evaluation", "Datasets"]),
         .testTarget(name: "ItemLLMTests", dependencies: ["SeededRandom", "ItemLLM", "NeuralNet", "Datasets", "FeatureStore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RecommendersTests", dependencies: ["SeededRandom", "Recommenders", "Evaluation", "Datasets"]),
+        .testTarget(name: "RecommendersTests", dependencies: ["SeededRandom", "Recommenders", "Evaluation", "Datasets", "NeuralNet", "ItemLLM"]),
         .testTarget(name: "BatchExportTests", dependencies: ["SeededRandom", "BatchExport", "Recommenders", "Datasets", "FeatureStore"]),
         .testTarget(name: "SimulationTests", dependencies: ["SeededRandom", "Simulation", "Recommenders", "Evaluation", "Datasets"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SeededRandom", "Recommenders", "Evaluation", "Datasets", "FeatureStore"],
