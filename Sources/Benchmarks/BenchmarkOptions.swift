@@ -9,17 +9,24 @@ struct BenchmarkOptions {
     var dataDirectory = "Data/ml-100k"
     /// Where generated files and the temporary stores go (`--generated`); gitignored.
     var generatedDirectory = "Data/generated"
-    /// Models to fit and evaluate, in leaderboard order (`--models`). SASRec trains for minutes, so
-    /// by default it is timed per epoch in its own section instead (`--models ...,sasrec` adds it here).
+    /// Models to fit and evaluate, in leaderboard order (`--models`). SASRec and HLLM train for
+    /// minutes, so by default they are timed per epoch in their own sections instead
+    /// (`--models ...,sasrec,hllm` adds them here).
     var models = Self.defaultModels
-    /// Every registered model but SASRec.
-    static let defaultModels = ModelRegistry.names.filter { $0 != SASRec.modelName }
+    /// Every registered model but SASRec and HLLM.
+    static let defaultModels = ModelRegistry.names.filter { $0 != SASRec.modelName && $0 != HLLM.modelName }
     /// Users of the generated factor model the export benchmark exports (`--export-users`).
     var exportUsers = 200_000
     /// Run only the sgemm reference and the export benchmark (`--export-only`).
     var exportOnly = false
     /// Epochs timed per SASRec objective (`--sasrec-epochs`; 0 skips the SASRec speed section).
     var sasrecEpochs = 3
+    /// Epochs timed per HLLM variant (`--hllm-epochs`; 0 skips the HLLM speed section).
+    var hllmEpochs = 2
+    /// Time the item LLM's encoding of the ML-100K catalogue (off with `--no-item-llm`).
+    var itemLLMEncoding = true
+    /// The pretrained item LLM (`--item-llm`).
+    var itemLLMDirectory = "Data/minilm"
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
 
@@ -34,7 +41,11 @@ struct BenchmarkOptions {
       3. per model on ML-100K leave-one-out: grid search, refit, scoring time per user,
          evaluation time, and validation/test NDCG@10, HR@10, MRR with a 95% CI.
       4. the batch export of a generated factor model (--export-users x 50,000 items, d = 64,
-         K = 100): users/s, GEMM-only time of the same scores, their ratio (target <= 2), peak RSS.
+         K = 100): users/s, GEMM-only time of the same scores, their ratio (target <= 2), peak RSS;
+      5. SASRec seconds per epoch and one transformer block against sgemm;
+      6. the item LLM (all-MiniLM-L6-v2) encoding the ML-100K catalogue: items/s, tokens/s and
+         GFLOP/s against sgemm (target >= 0.5), and one fine-tuning step of its top layer;
+      7. HLLM seconds per epoch with the item LLM frozen and with its top layer fine-tuned.
 
     OPTIONS:
       --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
@@ -47,6 +58,9 @@ struct BenchmarkOptions {
       --export-only     run only the sgemm reference and the export benchmark
       --sasrec-epochs N SASRec epochs timed per objective (default 3; 0 skips the SASRec speed
                         section: seconds per epoch, sequences/s, positions/s, scoring, block vs sgemm)
+      --hllm-epochs N   HLLM epochs timed per variant (default 2; 0 skips the HLLM speed section)
+      --no-item-llm     skip the item-LLM encoding section
+      --item-llm DIR    the pretrained item LLM (default Data/minilm; `make setup`)
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -87,6 +101,14 @@ struct BenchmarkOptions {
                     throw UsageError("--sasrec-epochs expects a non-negative integer, got '\(text)'")
                 }
                 sasrecEpochs = epochs
+            case "--hllm-epochs":
+                let text = try value(of: flag)
+                guard let epochs = Int(text), epochs >= 0 else {
+                    throw UsageError("--hllm-epochs expects a non-negative integer, got '\(text)'")
+                }
+                hllmEpochs = epochs
+            case "--no-item-llm": itemLLMEncoding = false
+            case "--item-llm": itemLLMDirectory = try value(of: flag)
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested
             default: throw UsageError("unknown argument '\(flag)'")

@@ -52,6 +52,10 @@ struct BenchmarkReport: Codable {
     var export: ExportResult?
     /// SASRec training and scoring speed, and the transformer-block microbenchmark.
     var sasrec: SASRecBenchmarkResult?
+    /// The item LLM's encoding throughput against sgemm, and a fine-tuning step.
+    var itemLLM: ItemLLMBenchmarkResult?
+    /// HLLM's seconds per epoch, frozen and fine-tuned item LLM.
+    var hllm: HLLMBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -68,6 +72,8 @@ struct BenchmarkReport: Codable {
         if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
         if let export { sections.append(export.markdownSection()) }
         if let sasrec { sections.append(sasrec.markdownSection()) }
+        if let itemLLM { sections.append(itemLLM.markdownSection()) }
+        if let hllm { sections.append(hllm.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 

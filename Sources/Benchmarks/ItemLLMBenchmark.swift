@@ -101,13 +101,3 @@ struct ItemLLMBenchmarkResult: Codable {
             + "\(MarkdownTable.decimal(fineTuneSeconds * 1000, digits: 1)) ms, \(MarkdownTable.decimal(fineTuneGFLOPS, digits: 1)) GFLOP/s.\n"
     }
 }
-
-/// Measures the sgemm 1024³ reference and the item LLM's encoding of the ML-100K catalogue in
-/// `dataDirectory` in one run; returns items/s, tokens/s, GFLOP/s, the sgemm GFLOP/s and their ratio
-/// (keys of `ItemLLMBenchmarkResult.summary`).
-func runItemLLMBenchmark(dataDirectory: String = "Data/ml-100k",
-                         modelPath: String = ModelDirectory.defaultPath) throws -> [String: Double] {
-    let gemm = GEMMResult.measure()
-    return try ItemLLMBenchmarkResult.measure(dataDirectory: dataDirectory, modelPath: modelPath,
-                                              gemmGFLOPS: gemm.bestGFLOPS).summary
-}

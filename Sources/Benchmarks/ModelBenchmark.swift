@@ -34,7 +34,7 @@ struct ModelResult: Codable {
     /// is that refit model.
     static func measure(model: String, experiment: Experiment, scoringBatchSize: Int = 256) throws -> ModelResult {
         var lastBuilt: (any Recommender)?
-        let candidates = try ModelRegistry.candidates(for: model).map { candidate in
+        let candidates = try ModelRegistry.candidates(for: model, itemLLM: experiment.itemLLM).map { candidate in
             ModelCandidate(model: candidate.model, config: candidate.config) {
                 let built = candidate.make()
                 lastBuilt = built

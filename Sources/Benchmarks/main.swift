@@ -4,6 +4,7 @@
 // See `Benchmarks --help`.
 import Datasets
 import Foundation
+import ItemLLM
 import Recommenders
 
 /// Runs every stage with `options` and returns the filled report.
@@ -27,7 +28,10 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         report.ingestTarget = BenchmarkReport.IngestTarget(result: large, lines: options.ingestLines)
 
         progress("models on ml-100k (leave-one-out)")
-        let experiment = Experiment(dataset: try loadDataset(at: options.dataDirectory, name: "ml-100k").dataset)
+        var experiment = Experiment(dataset: try loadDataset(at: options.dataDirectory, name: "ml-100k").dataset)
+        if options.models.contains(where: ModelRegistry.readsItemText) || options.hllmEpochs > 0 {
+            try experiment.attachItemLLM(modelDirectory: ModelDirectory(path: options.itemLLMDirectory), store: nil)
+        }
         report.modelDataset = experiment.dataset.name
         report.modelProtocol = experiment.evaluationProtocol.rawValue
         for model in options.models {
@@ -37,6 +41,15 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
             progress("SASRec speed on ml-100k")
             report.sasrec = try SASRecBenchmarkResult.measure(experiment: experiment, epochs: options.sasrecEpochs,
                                                               gemmGFLOPS: report.gemm?.bestGFLOPS)
+        }
+        if options.itemLLMEncoding {
+            progress("item LLM encoding of the ml-100k catalogue")
+            report.itemLLM = try ItemLLMBenchmarkResult.measure(dataDirectory: options.dataDirectory,
+                                                                modelPath: options.itemLLMDirectory, gemmGFLOPS: report.gemm?.bestGFLOPS)
+        }
+        if options.hllmEpochs > 0 {
+            progress("HLLM speed on ml-100k")
+            report.hllm = try HLLMBenchmarkResult.measure(experiment: experiment, epochs: options.hllmEpochs)
         }
     }
     report.totalSeconds = totalSeconds

@@ -39,7 +39,7 @@ import SeededRandom
 public final class HLLM: Recommender {
     /// HLLM hyperparameters. The defaults are SASRec's reference configuration on MovieLens-100K
     /// (d = 64, 2 blocks, 1 head, max length 200, dropout 0.2, lr 1e-3, batch 128) with full
-    /// cross-entropy, ID fusion on and the item LLM frozen.
+    /// cross-entropy, ID fusion on, the item LLM frozen and patience 20.
     public struct Config: Codable, Equatable {
         /// Training objective.
         public enum Loss: String, Codable, Sendable {
@@ -72,7 +72,9 @@ public final class HLLM: Recommender {
         public var batchSize: Int
         /// Upper bound on epochs. Default 300.
         public var maxEpochs: Int
-        /// Epochs without a better internal validation NDCG@10 before stopping. Default 30.
+        /// Epochs without a better internal validation NDCG@10 before stopping. Default 20 (text
+        /// features make HLLM converge sooner than SASRec: on ML-100K its best epoch came about 30
+        /// epochs before patience 30 stopped it, and the shorter wait keeps `make run` in budget).
         public var patience: Int
         /// Training objective. Default `.crossEntropy`.
         public var loss: Loss
@@ -91,7 +93,7 @@ public final class HLLM: Recommender {
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, blocks: Int = 2, heads: Int = 1, maxLength: Int = 200, dropout: Float = 0.2,
                     learningRate: Float = 1e-3, itemLLMLearningRate: Float = 1e-4, weightDecay: Float = 0,
-                    batchSize: Int = 128, maxEpochs: Int = 300, patience: Int = 30, loss: Loss = .crossEntropy,
+                    batchSize: Int = 128, maxEpochs: Int = 300, patience: Int = 20, loss: Loss = .crossEntropy,
                     negatives: Int = 256, fuseItemID: Bool = true, trainableItemLLMLayers: Int = 0, seed: Int = 42) {
             self.dim = dim
             self.blocks = blocks
