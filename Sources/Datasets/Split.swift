@@ -39,3 +39,16 @@ public struct Split: Sendable {
         self.test = test
     }
 }
+
+extension Split {
+    /// Whether every validation case is one user's train + validation sequence split into its last
+    /// item (the single target) and the rest (the history), as leave-one-out makes them: then a
+    /// model fit on `trainAndValidation` that holds out each user's last item holds out exactly
+    /// the validation targets.
+    public var validationTargetsEndTrainAndValidation: Bool {
+        validation.allSatisfy { c in
+            c.targets.count == 1 && Int(c.user) < trainAndValidation.count
+                && trainAndValidation[Int(c.user)] == c.history + c.targets
+        }
+    }
+}

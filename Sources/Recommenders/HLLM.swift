@@ -157,6 +157,9 @@ public final class HLLM: Recommender {
                           timings: ["secondsPerEpoch": summary.secondsPerEpoch])
     }
 
+    /// `fit` early-stops on each user's held-out last training item.
+    public var earlyStopsOnLastTrainingItem: Bool { true }
+
     /// Trains on `data` (see the type's documentation); throws what the features factory throws, or
     /// `HLLMError.featureCountMismatch` when the features do not cover the catalogue.
     public func fit(_ data: TrainingData) throws {

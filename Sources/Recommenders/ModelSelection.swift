@@ -69,6 +69,13 @@ public struct ModelSelection {
 
     /// Runs the whole protocol for one model and returns its report (not yet written to disk).
     ///
+    /// A single configuration of a model that early-stops on each user's last training item
+    /// (`earlyStopsOnLastTrainingItem`) is fit once, on train + validation, when every validation
+    /// case is "the last item of that user's train + validation, given the rest" (leave-one-out):
+    /// the fit then trains on exactly `split.train` and stops on exactly the validation targets, so
+    /// a separate fit on `split.train` would choose nothing and repeat the work. Its validation
+    /// metrics are those of the restored best epoch on the validation cases; test is unchanged.
+    ///
     /// - Parameters:
     ///   - candidates: the grid, all of the same model, at least one.
     ///   - split: a leave-one-out or temporal split of `dataset`.
@@ -76,14 +83,22 @@ public struct ModelSelection {
     public func run(candidates: [ModelCandidate], split: Split, dataset: String,
                     onEvent: ((Event) -> Void)? = nil) throws -> EvaluationReport {
         let start = Clock.now
-        let validation = try selectOnValidation(candidates: candidates, split: split, onEvent: onEvent)
-        let chosen = validation.chosen
+        let fitsOnce = candidates.count == 1 && split.validationTargetsEndTrainAndValidation
+            && candidates[0].make().earlyStopsOnLastTrainingItem
+        let validation = fitsOnce ? nil : try selectOnValidation(candidates: candidates, split: split, onEvent: onEvent)
+        let chosen = validation?.chosen ?? candidates[0]
 
         let testStart = Clock.now
         let model = chosen.make()
         try model.fit(TrainingData(numUsers: split.numUsers, numItems: split.numItems,
                                    sequences: split.trainAndValidation))
         let fitSeconds = Clock.seconds(from: testStart, to: Clock.now)
+        let validationResult = try validation?.chosenResult ?? evaluator.evaluate(model, on: split.validation)
+        if fitsOnce {
+            onEvent?(.validated(index: 0, count: 1, config: chosen.config,
+                                metric: validationResult.metrics[selectionMetric] ?? .nan,
+                                seconds: Clock.seconds(from: testStart, to: Clock.now)))
+        }
         let test = try evaluator.evaluate(model, on: split.test)
         onEvent?(.tested(config: chosen.config, metric: test.metrics[selectionMetric] ?? .nan,
                          seconds: Clock.seconds(from: testStart, to: Clock.now)))
@@ -91,10 +106,12 @@ public struct ModelSelection {
         let summary = model.fitSummary
         return EvaluationReport(
             model: chosen.model, dataset: dataset, protocolName: split.protocolName, config: chosen.config,
-            grid: validation.grid, validation: validation.chosenResult, test: test,
+            grid: validation?.grid ?? [EvaluationReport.GridPoint(config: chosen.config, validationMetrics: validationResult.metrics)],
+            validation: validationResult, test: test,
             timings: summary.timings.merging(
-                ["fit": fitSeconds, "test": test.seconds, "gridFit": validation.fitSeconds,
-                 "validation": validation.rankSeconds, "total": Clock.seconds(from: start, to: Clock.now)]) { $1 },
+                ["fit": fitSeconds, "test": test.seconds, "gridFit": validation?.fitSeconds ?? 0,
+                 "validation": validation?.rankSeconds ?? validationResult.seconds,
+                 "total": Clock.seconds(from: start, to: Clock.now)]) { $1 },
             counts: summary.counts.merging(
                 ["users": split.numUsers, "items": split.numItems,
                  "trainInteractions": split.trainAndValidation.reduce(0) { $0 + $1.count },

@@ -55,6 +55,10 @@ public protocol Recommender: RankingScorer {
     /// What the last `fit` did beyond its configuration (epochs run, best epoch, seconds per
     /// epoch ...), for reports; empty for closed-form models.
     var fitSummary: FitSummary { get }
+    /// Whether `fit` holds out each user's last training item, never trains on it, and stops early
+    /// on it (SASRec, HLLM). Model selection then fits a single configuration once, on train +
+    /// validation, whose held-out items are exactly the validation targets (`ModelSelection.run`).
+    var earlyStopsOnLastTrainingItem: Bool { get }
 }
 
 /// Facts about one `fit`, merged into the evaluation report's counts and timings.
@@ -74,6 +78,9 @@ public struct FitSummary: Equatable, Sendable {
 public extension Recommender {
     /// Closed-form and single-pass models have nothing to add to their configuration.
     var fitSummary: FitSummary { FitSummary() }
+
+    /// Most models train on everything they are given.
+    var earlyStopsOnLastTrainingItem: Bool { false }
 
     /// The `k` best items for one user, best first, excluding `history` (ties: lower item id first).
     func recommend(user: Int32, history: [Int32], k: Int) -> [(item: Int32, score: Float)] {

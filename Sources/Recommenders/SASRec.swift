@@ -112,6 +112,9 @@ public final class SASRec: ConfigurableRecommender {
                                            publish: { network = trainer.network })
     }
 
+    /// `fit` early-stops on each user's held-out last training item.
+    public var earlyStopsOnLastTrainingItem: Bool { true }
+
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
         precondition(scores.count >= histories.count * numItems, "score buffer too small")
         let dim = config.dim

@@ -55,4 +55,42 @@ final class ModelSelectionTests: XCTestCase {
         XCTAssertNotNil(report.counts["bestEpoch"])
         XCTAssertNotNil(report.timings["secondsPerEpoch"])
     }
+
+    func testASingleEarlyStoppingConfigurationIsFitOnceOnLeaveOneOutAndTwiceOtherwise() throws {
+        let sasrec = try ModelRegistry.candidates(
+            for: "sasrec", overrides: ["dim": "8", "maxLength": "8", "maxEpochs": "2", "patience": "2", "batchSize": "8"])[0]
+        var fits = 0
+        let counted = ModelCandidate(model: sasrec.model, config: sasrec.config) {
+            fits += 1
+            return sasrec.make()
+        }
+        let split = communitySplit()
+        XCTAssertTrue(split.validationTargetsEndTrainAndValidation)
+        let report = try ModelSelection().run(candidates: [counted], split: split, dataset: "toy")
+        // One `make` to ask the model, one to fit it on train + validation.
+        XCTAssertEqual(fits, 2)
+        XCTAssertEqual(report.grid.count, 1)
+        XCTAssertEqual(report.grid[0].validationMetrics, report.validationMetrics)
+        XCTAssertEqual(report.timings["gridFit"], 0)
+
+        // A validation case that is not the end of its user's train + validation: the usual two fits
+        // (the model is not even asked).
+        var shifted = split
+        shifted.validation[0].history.removeFirst()
+        XCTAssertFalse(shifted.validationTargetsEndTrainAndValidation)
+        fits = 0
+        _ = try ModelSelection().run(candidates: [counted], split: shifted, dataset: "toy")
+        XCTAssertEqual(fits, 2)
+
+        // A model that trains on everything it is given is always validated by a separate fit
+        // (asked, then fit twice).
+        let ease = try ModelRegistry.candidates(for: "ease", overrides: ["l2": "10"])[0]
+        fits = 0
+        let countedEASE = ModelCandidate(model: ease.model, config: ease.config) {
+            fits += 1
+            return ease.make()
+        }
+        _ = try ModelSelection().run(candidates: [countedEASE], split: split, dataset: "toy")
+        XCTAssertEqual(fits, 3)
+    }
 }
