@@ -129,9 +129,10 @@ let hllmReport = reports.first { $0.model == "hllm" }!, sasrecReport = reports.f
 /// "a − b = Δ (95% CI [lo, hi]), p = …" for two reports' per-user test NDCG@10.
 func comparison(_ a: EvaluationReport, _ b: EvaluationReport, _ aName: String, _ bName: String) -> String {
     guard let test = a.pairedTTest(against: b) else { return "\(aName) vs \(bName): no shared users" }
-    return String(format: "%@ − %@ test NDCG@10 = %+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p = %@",
+    let p = MarkdownTable.pValue(test.pValue)
+    return String(format: "%@ − %@ test NDCG@10 = %+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p %@",
                   aName, bName, test.difference.mean, test.confidenceInterval.lower, test.confidenceInterval.upper,
-                  MarkdownTable.pValue(test.pValue))
+                  p.hasPrefix("<") ? p : "= " + p)
 }
 say("\n" + comparison(hllmReport, sasrecReport, "HLLM", "SASRec") + ".")
 

@@ -1,6 +1,9 @@
+import Datasets
+import Evaluation
+import Foundation
 import Recommenders
 import SeededRandom
-
+import XCTest
 
 enum Fixtures {
     /// Each user interacts with each item with probability `density`, in random order.
@@ -22,5 +25,22 @@ enum Fixtures {
             model.scoreBatch(users: histories.indices.map { Int32($0) }, histories: histories, into: $0)
         }
         return histories.indices.map { Array(flat[$0 * model.numItems..<($0 + 1) * model.numItems]) }
+    }
+
+    /// Real MovieLens-100K (leave-one-out) for the short neural-model checks: the split, its
+    /// training part, an NDCG@10 evaluator and MostPop's validation NDCG@10 (the bar to clear);
+    /// skips when `make setup` has not fetched the data.
+    static func movieLensValidationBar() throws -> (split: Split, train: TrainingData, evaluator: Evaluator, mostPop: Double) {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Data/ml-100k")
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("ml-100k.inter").path) else {
+            throw XCTSkip("Data/ml-100k is missing; run `make setup`")
+        }
+        let split = Experiment(dataset: try loadDataset(at: directory.path, name: "ml-100k").dataset).split
+        let train = TrainingData(numUsers: split.numUsers, numItems: split.numItems, sequences: split.train)
+        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [10]))
+        let popularity = MostPop()
+        try popularity.fit(train)
+        return (split, train, evaluator, try evaluator.evaluate(popularity, on: split.validation).metrics[MetricKey.ndcg(at: 10)]!)
     }
 }

@@ -55,19 +55,7 @@ final class SASRecKnownAnswerTests: XCTestCase {
 /// popularity baseline on validation NDCG@10 and report what it did.
 final class SASRecTests: XCTestCase {
     func testShortTrainingOnMovieLens100KBeatsMostPop() throws {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Data/ml-100k")
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("ml-100k.inter").path) else {
-            throw XCTSkip("Data/ml-100k is missing; run `make setup`")
-        }
-        let experiment = Experiment(dataset: try loadDataset(at: directory.path, name: "ml-100k").dataset)
-        let split = experiment.split
-        let train = TrainingData(numUsers: split.numUsers, numItems: split.numItems, sequences: split.train)
-        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [10]))
-
-        let popularity = MostPop()
-        try popularity.fit(train)
-        let baseline = try evaluator.evaluate(popularity, on: split.validation).metrics[MetricKey.ndcg(at: 10)]!
+        let (split, train, evaluator, baseline) = try Fixtures.movieLensValidationBar()
 
         let model = SASRec(config: .init(dim: 64, blocks: 1, maxLength: 50, learningRate: 2e-3, maxEpochs: 15, patience: 15))
         try model.fit(train)
