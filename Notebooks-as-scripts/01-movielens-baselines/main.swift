@@ -90,7 +90,8 @@ section(3, "Fit and evaluate each baseline")
 // ranks the whole catalogue for each validation user (their history excluded), keeps the best
 // validation NDCG@10, refits it on train + validation and ranks the test items once.
 var reports: [EvaluationReport] = []
-for model in ModelRegistry.names {
+// The collaborative-filtering baselines and the random floor; SASRec and HLLM have notebook 02.
+for model in [RandomRanker.modelName, MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName] {
     let report = try experiment.evaluate(model: model) { event in
         if case .validated(let index, let count, let config, let metric, let seconds) = event {
             note(String(format: "  %@ [%d/%d] %@: valid NDCG@10 %.4f (%.2f s)", model, index + 1, count, MarkdownTable.config(config), metric, seconds))
