@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 import Evaluation
 import Foundation
 import Recommenders
@@ -42,5 +43,38 @@ enum Fixtures {
         let popularity = MostPop()
         try popularity.fit(train)
         return (split, train, evaluator, try evaluator.evaluate(popularity, on: split.validation).metrics[MetricKey.ndcg(at: 10)]!)
+    }
+
+    /// The sequential known answer of SASRec and HLLM: two communities of 6 items; each of 24 users
+    /// per community walks 3 to 5 of its community's items in a fixed cyclic order from its own
+    /// starting point, so the next (unseen) item is determined by the last one.
+    static func cyclicWalks() -> (data: TrainingData, sequences: [[Int32]], next: [Int32]) {
+        var sequences: [[Int32]] = []
+        var next: [Int32] = []
+        for community in 0..<2 {
+            for user in 0..<24 {
+                let walk = (0..<(3 + user / 8)).map { Int32(community * 6 + (user + $0) % 6) }
+                sequences.append(walk)
+                next.append(Int32(community * 6 + (user + walk.count) % 6))
+            }
+        }
+        return (TrainingData(numUsers: sequences.count, numItems: 12, sequences: sequences), sequences, next)
+    }
+
+    /// Scores each history alone from many threads at once and checks them against `scores`
+    /// (scored together, one batch): a fitted model is safe to share across threads.
+    static func assertConcurrentScoringMatches(_ model: any Recommender, histories: [[Int32]], scores: [[Float]],
+                                               _ label: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        var concurrent = [[Float]](repeating: [], count: histories.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: histories.count) { user in
+            let row = Fixtures.scores(of: model, histories: [histories[user]])[0]
+            lock.lock()
+            concurrent[user] = row
+            lock.unlock()
+        }
+        for (a, b) in zip(concurrent, scores) {
+            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5 * max(1, abs(y)), label, file: file, line: line) }
+        }
     }
 }

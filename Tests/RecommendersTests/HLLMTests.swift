@@ -141,16 +141,7 @@ final class HLLMTests: XCTestCase {
     /// that early epoch, so whether every full history is already right there depends on the seed
     /// (seeds 1 to 6 at this learning rate: 0 to 3 of 48 users wrong in a few of the 24 runs).
     func testRanksTheNextItemOfACycleFirstThreadSafelyAndDeterministically() throws {
-        var sequences: [[Int32]] = []
-        var next: [Int32] = []
-        for community in 0..<2 {
-            for user in 0..<24 {
-                let walk = (0..<(3 + user / 8)).map { Int32(community * 6 + (user + $0) % 6) }
-                sequences.append(walk)
-                next.append(Int32(community * 6 + (user + walk.count) % 6))
-            }
-        }
-        let data = TrainingData(numUsers: sequences.count, numItems: 12, sequences: sequences)
+        let (data, sequences, next) = Fixtures.cyclicWalks()
         let table = normalisedTable(count: 12, dim: 32, seed: 21)
         for (loss, fuse) in [(HLLM.Config.Loss.crossEntropy, true), (.crossEntropy, false), (.infoNCE, true), (.infoNCE, false)] {
             let label = "\(loss.rawValue), fuseItemID \(fuse)"
@@ -170,17 +161,7 @@ final class HLLMTests: XCTestCase {
                 XCTAssertEqual(model.recommend(user: Int32(user), history: history, k: 1).first?.item, next[user],
                                "\(label): user \(user) after \(history)")
             }
-            var concurrent = [[Float]](repeating: [], count: sequences.count)
-            let lock = NSLock()
-            DispatchQueue.concurrentPerform(iterations: sequences.count) { user in
-                let row = Fixtures.scores(of: model, histories: [sequences[user]])[0]
-                lock.lock()
-                concurrent[user] = row
-                lock.unlock()
-            }
-            for (a, b) in zip(concurrent, scores) {
-                for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5 * max(1, abs(y)), label) }
-            }
+            Fixtures.assertConcurrentScoringMatches(model, histories: sequences, scores: scores, label)
             let again = make()
             try again.fit(data)
             XCTAssertEqual(Fixtures.scores(of: again, histories: sequences), scores, "\(label): refit with the same seed")

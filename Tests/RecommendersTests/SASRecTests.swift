@@ -11,16 +11,7 @@ import XCTest
 /// last item, which SASRec holds out for early stopping, is never seen in training.)
 final class SASRecKnownAnswerTests: XCTestCase {
     func testRanksTheNextItemOfACycleFirstThreadSafelyAndDeterministically() throws {
-        var sequences: [[Int32]] = []
-        var next: [Int32] = []
-        for community in 0..<2 {
-            for user in 0..<24 {
-                let walk = (0..<(3 + user / 8)).map { Int32(community * 6 + (user + $0) % 6) }
-                sequences.append(walk)
-                next.append(Int32(community * 6 + (user + walk.count) % 6))
-            }
-        }
-        let data = TrainingData(numUsers: sequences.count, numItems: 12, sequences: sequences)
+        let (data, sequences, next) = Fixtures.cyclicWalks()
         let make = {
             SASRec(config: .init(dim: 16, blocks: 1, heads: 1, maxLength: 8, dropout: 0, learningRate: 0.01, batchSize: 8,
                                  maxEpochs: 200, patience: 200, seed: 3))
@@ -32,17 +23,7 @@ final class SASRecKnownAnswerTests: XCTestCase {
             XCTAssertEqual(model.recommend(user: Int32(user), history: history, k: 1).first?.item, next[user],
                            "user \(user) after \(history)")
         }
-        var concurrent = [[Float]](repeating: [], count: sequences.count)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: sequences.count) { user in
-            let row = Fixtures.scores(of: model, histories: [sequences[user]])[0]
-            lock.lock()
-            concurrent[user] = row
-            lock.unlock()
-        }
-        for (a, b) in zip(concurrent, scores) {
-            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5 * max(1, abs(y))) }
-        }
+        Fixtures.assertConcurrentScoringMatches(model, histories: sequences, scores: scores)
         let again = make()
         try again.fit(data)
         XCTAssertEqual(Fixtures.scores(of: again, histories: sequences), scores, "refit with the same seed")
