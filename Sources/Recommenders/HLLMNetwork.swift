@@ -21,12 +21,8 @@ struct HLLMNetwork {
     var tower: Linear
     /// `[numItems, dim]` item-ID embeddings added to the tower's output, when fused.
     var itemIDs: Embedding?
-    /// `[maxLength, dim]`.
-    var positions: PositionalEmbedding
-    /// Dropout on the user model's input.
-    var inputDropout: Dropout
-    /// The causal transformer.
-    var encoder: TransformerEncoder
+    /// SASRec's positions, dropout and causal transformer.
+    var userModel: SequentialUserModel
     /// Multiplier of the representations fed to the user model (√dim, as SASRec scales its item
     /// embeddings); the output layer uses `r` unscaled.
     let inputScale: Float
@@ -41,18 +37,13 @@ struct HLLMNetwork {
             ? Embedding(name: "itemIDs", count: numItems, dim: config.dim,
                         initializer: .xavierNormal(fanIn: numItems, fanOut: config.dim), random: &random)
             : nil
-        positions = PositionalEmbedding(name: "positions", maxLength: config.maxLength, dim: config.dim,
-                                        initializer: .xavierNormal(fanIn: config.maxLength, fanOut: config.dim),
-                                        random: &random)
-        inputDropout = Dropout(rate: config.dropout, seed: random.next())
-        let shape = TransformerBlock.Shape(dim: config.dim, heads: config.heads, hidden: config.dim, causal: true,
-                                           activation: .relu, dropoutRate: config.dropout, layerNormEpsilon: 1e-8)
-        encoder = TransformerEncoder(name: "encoder", count: config.blocks, shape: shape, random: &random)
+        userModel = SequentialUserModel(dim: config.dim, heads: config.heads, blocks: config.blocks,
+                                        maxLength: config.maxLength, dropout: config.dropout, random: &random)
     }
 
     /// Every parameter: the item tower's first.
     var parameters: [Parameter] {
-        tower.parameters + (itemIDs?.parameters ?? []) + positions.parameters + encoder.parameters
+        tower.parameters + (itemIDs?.parameters ?? []) + userModel.parameters
     }
 
     /// Item representations `[items.count, dim]` from their features `[items.count, featureDim]`.
@@ -77,15 +68,13 @@ struct HLLMNetwork {
         scaled.withUnsafeMutableBufferPointer { buffer in
             for i in buffer.indices { buffer[i] *= scale }
         }
-        let embedded = positions.forward(scaled, layout: layout)
-        return encoder.forward(inputDropout.forward(embedded, training: training), layout: layout, training: training)
+        return userModel.forward(scaled, layout: layout, training: training)
     }
 
     /// dLoss/dinputs `[rows, dim]` from dLoss/dhidden `[rows, dim]` of the last `encode`,
     /// accumulating the user model's gradients.
     mutating func encodeBackward(_ dHidden: [Float]) -> [Float] {
-        var dInputs = inputDropout.backward(encoder.backward(dHidden))
-        positions.backward(dInputs)
+        var dInputs = userModel.backward(dHidden)
         let scale = inputScale
         dInputs.withUnsafeMutableBufferPointer { buffer in
             for i in buffer.indices { buffer[i] *= scale }

@@ -12,40 +12,28 @@ import SeededRandom
 struct SASRecNetwork {
     /// `[numItems, dim]`, input and output embeddings.
     var items: Embedding
-    /// `[maxLength, dim]`.
-    var positions: PositionalEmbedding
-    /// Dropout on the summed embeddings.
-    var embeddingDropout: Dropout
-    /// The causal transformer.
-    var encoder: TransformerEncoder
+    /// Positions, dropout and the causal transformer.
+    var userModel: SequentialUserModel
 
     /// A freshly initialised network (Xavier-normal embeddings as in the PyTorch SASRec, Xavier-
     /// uniform projections) from `random`.
     init(numItems: Int, config: SASRec.Config, random: inout SplitMix64) {
         items = Embedding(name: "items", count: numItems, dim: config.dim, scale: Float(config.dim).squareRoot(),
                           initializer: .xavierNormal(fanIn: numItems, fanOut: config.dim), random: &random)
-        positions = PositionalEmbedding(name: "positions", maxLength: config.maxLength, dim: config.dim,
-                                        initializer: .xavierNormal(fanIn: config.maxLength, fanOut: config.dim),
-                                        random: &random)
-        embeddingDropout = Dropout(rate: config.dropout, seed: random.next())
-        let shape = TransformerBlock.Shape(dim: config.dim, heads: config.heads, hidden: config.dim, causal: true,
-                                           activation: .relu, dropoutRate: config.dropout, layerNormEpsilon: 1e-8)
-        encoder = TransformerEncoder(name: "encoder", count: config.blocks, shape: shape, random: &random)
+        userModel = SequentialUserModel(dim: config.dim, heads: config.heads, blocks: config.blocks,
+                                        maxLength: config.maxLength, dropout: config.dropout, random: &random)
     }
 
     /// Every parameter: the item table first.
-    var parameters: [Parameter] { items.parameters + positions.parameters + encoder.parameters }
+    var parameters: [Parameter] { items.parameters + userModel.parameters }
 
     /// Hidden states `[layout.rowCount, dim]` for item ids `[layout.rowCount]` (packed layout).
     mutating func forward(_ ids: [Int32], layout: SequenceLayout, training: Bool) -> [Float] {
-        let embedded = positions.forward(items.forward(ids), layout: layout)
-        return encoder.forward(embeddingDropout.forward(embedded, training: training), layout: layout, training: training)
+        userModel.forward(items.forward(ids), layout: layout, training: training)
     }
 
     /// Accumulates every parameter's gradient from dLoss/dhidden `[rows, dim]`.
     mutating func backward(_ dHidden: [Float]) {
-        let dEmbedded = embeddingDropout.backward(encoder.backward(dHidden))
-        positions.backward(dEmbedded)
-        items.backward(dEmbedded)
+        items.backward(userModel.backward(dHidden))
     }
 }
