@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Finite-difference gradient checking: compares an analytic gradient with central differences
 /// `(f(x + ε) - f(x - ε)) / 2ε`, element by element.
 ///
@@ -21,15 +23,18 @@ public enum GradientCheck {
     /// - Parameters:
     ///   - values: the inputs; each element is perturbed by ±`epsilon` in turn and restored.
     ///   - analytic: the gradient to check, `[values.count]`.
+    ///   - indices: the elements to compare (all when nil), for tensors too large to check whole;
+    ///     the norms of the relative error are then taken over these elements.
     ///   - epsilon: the perturbation (about 1e-2 to 1e-3 for Float32 computations).
     ///   - floor: smallest denominator of the relative error, so a near-zero gradient compares absolutely.
     ///   - loss: the scalar function of `values`; accumulate it in Double.
-    public static func compare(values: inout [Float], analytic: [Float], epsilon: Float = 1e-2, floor: Double = 1e-3,
-                               loss: ([Float]) -> Double) -> Result {
+    public static func compare(values: inout [Float], analytic: [Float], indices: [Int]? = nil, epsilon: Float = 1e-2,
+                               floor: Double = 1e-3, loss: ([Float]) -> Double) -> Result {
         precondition(values.count == analytic.count, "gradient has \(analytic.count) values for \(values.count) inputs")
-        var result = Result(maxRelativeError: 0, maxAbsoluteError: 0, count: values.count)
+        let checked = indices ?? Array(values.indices)
+        var result = Result(maxRelativeError: 0, maxAbsoluteError: 0, count: checked.count)
         var largest = floor
-        for i in values.indices {
+        for i in checked {
             let original = values[i]
             values[i] = original + epsilon
             let plus = loss(values)
@@ -45,16 +50,36 @@ public enum GradientCheck {
         return result
     }
 
-    /// Checks `parameter.gradient` against central differences of `loss` over `parameter.value`.
-    public static func compare(parameter: Parameter, epsilon: Float = 1e-2, floor: Double = 1e-3,
+    /// Checks `parameter.gradient` against central differences of `loss` over `parameter.value`
+    /// (over `indices` only when given).
+    public static func compare(parameter: Parameter, indices: [Int]? = nil, epsilon: Float = 1e-2, floor: Double = 1e-3,
                                loss: () -> Double) -> Result {
         var values = parameter.value
         let analytic = parameter.gradient
         let original = parameter.value
         defer { parameter.value = original }
-        return compare(values: &values, analytic: analytic, epsilon: epsilon, floor: floor) { perturbed in
+        return compare(values: &values, analytic: analytic, indices: indices, epsilon: epsilon, floor: floor) { perturbed in
             parameter.value = perturbed
             return loss()
+        }
+    }
+
+    /// The scalar a layer's gradient check differentiates: `L(y) = Σ wᵢ yᵢ` with fixed random
+    /// weights `w` ~ N(0, 1), accumulated in Double, so dL/dy = w and a layer's `backward(w)` is dL/dx.
+    public struct LinearProbe: Sendable {
+        /// `w`, one weight per output.
+        public let weights: [Float]
+
+        /// A probe over `count` outputs with weights drawn from `seed`.
+        public init(count: Int, seed: UInt64) {
+            var random = SplitMix64(seed: seed)
+            weights = random.normals(count: count, std: 1)
+        }
+
+        /// `Σ wᵢ yᵢ` in Double.
+        public func loss(_ y: [Float]) -> Double {
+            precondition(y.count == weights.count, "probe of \(weights.count) weights applied to \(y.count) outputs")
+            return zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
         }
     }
 }

@@ -2,21 +2,8 @@ import NeuralNet
 import SeededRandom
 import XCTest
 
-/// `L(y) = Σ wᵢ yᵢ` with fixed random weights (accumulated in Double): dL/dy = w, so a layer's
-/// `backward(w)` is dL/dx. (Same idea as NeuralNetTests' probe; test targets share no code.)
-struct LinearProbe {
-    let weights: [Float]
-
-    init(count: Int, seed: UInt64) {
-        var random = SplitMix64(seed: seed)
-        weights = random.normals(count: count, std: 1)
-    }
-
-    func loss(_ y: [Float]) -> Double {
-        precondition(y.count == weights.count, "probe of \(weights.count) weights applied to \(y.count) outputs")
-        return zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-    }
-}
+/// The probe every layer gradient test differentiates (`GradientCheck.LinearProbe`).
+typealias LinearProbe = GradientCheck.LinearProbe
 
 /// `count` values from N(0, std²).
 func randomValues(_ count: Int, seed: UInt64, std: Float = 1) -> [Float] {
@@ -54,20 +41,8 @@ func assertSampledParameterGradients(_ parameters: [Parameter], samples: Int = 3
         let analytic = parameter.gradient
         let largest = analytic.indices.max { abs(analytic[$0]) < abs(analytic[$1]) }!
         let indices = [largest] + (1..<samples).map { _ in random.nextIndex(below: parameter.count) }
-        var maxError = 0.0
-        var scale = floor
-        for index in indices {
-            let original = parameter.value[index]
-            parameter.value[index] = original + epsilon
-            let plus = loss()
-            parameter.value[index] = original - epsilon
-            let minus = loss()
-            parameter.value[index] = original
-            let numerical = (plus - minus) / (2 * Double(epsilon))
-            maxError = max(maxError, abs(numerical - Double(analytic[index])))
-            scale = max(scale, abs(numerical), abs(Double(analytic[index])))
-        }
-        XCTAssertLessThan(maxError / scale, tolerance, "\(parameter.name): max abs error \(maxError) (scale \(scale))",
+        let result = GradientCheck.compare(parameter: parameter, indices: indices, epsilon: epsilon, floor: floor, loss: loss)
+        XCTAssertLessThan(result.maxRelativeError, tolerance, "\(parameter.name): max abs error \(result.maxAbsoluteError)",
                           file: file, line: line)
     }
 }

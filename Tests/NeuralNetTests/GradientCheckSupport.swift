@@ -2,21 +2,8 @@ import NeuralNet
 import SeededRandom
 import XCTest
 
-/// The scalar every layer gradient test differentiates: `L(y) = Σ wᵢ yᵢ` with fixed random
-/// weights `w`, accumulated in Double, so dL/dy = w and a layer's `backward(w)` is dL/dx.
-struct LinearProbe {
-    let weights: [Float]
-
-    init(count: Int, seed: UInt64) {
-        var random = SplitMix64(seed: seed)
-        weights = random.normals(count: count, std: 1)
-    }
-
-    func loss(_ y: [Float]) -> Double {
-        precondition(y.count == weights.count, "probe of \(weights.count) weights applied to \(y.count) outputs")
-        return zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-    }
-}
+/// The probe every layer gradient test differentiates (`GradientCheck.LinearProbe`).
+typealias LinearProbe = GradientCheck.LinearProbe
 
 /// `count` values from N(0, std²).
 func randomValues(_ count: Int, seed: UInt64, std: Float = 1) -> [Float] {
