@@ -25,7 +25,10 @@ public final class ItemLLMCatalogue {
     public let artifact: Artifact?
     /// Throughput of the encoding when this call encoded the catalogue; nil when it was read back.
     public let encoding: SentenceEncoder.Statistics?
-    private let model: BertModel
+    private let modelDirectory: ModelDirectory
+    /// The item LLM's weights, read only when something needs them (encoding here, or fine-tuning):
+    /// a catalogue whose embeddings come from the store never loads them for frozen features.
+    private var loadedModel: BertModel?
 
     /// Prepares the catalogue of `dataset`.
     ///
@@ -51,7 +54,7 @@ public final class ItemLLMCatalogue {
         texts = items.map(template.text(for:))
         let tokenizer = try BertTokenizer(vocabularyURL: modelDirectory.vocabularyURL)
         tokenIDs = tokenizer.encode(texts, maxLength: maxTokens)
-        model = try BertModel(directory: modelDirectory)
+        self.modelDirectory = modelDirectory
 
         let weightsDigest = try SHA256.hexDigest(ofFileAt: modelDirectory.weightsURL.path)
         let modelKey = modelDirectory.url.lastPathComponent + "-" + weightsDigest.prefix(12)
@@ -64,6 +67,8 @@ public final class ItemLLMCatalogue {
             encoding = nil
             return
         }
+        let model = try BertModel(directory: modelDirectory)
+        loadedModel = model
         var encoder = SentenceEncoder(model: model)
         let tokenIDs = self.tokenIDs, total = tokenIDs.count
         let (values, statistics) = encoder.encode(tokenIDs) { done in
@@ -88,6 +93,8 @@ public final class ItemLLMCatalogue {
     /// with its top `trainableLayers` layers trainable (a fresh copy of the pretrained weights).
     public func features(trainableLayers: Int) throws -> any ItemTextFeatures {
         guard trainableLayers > 0 else { return embeddings.frozenFeatures }
+        let model = try loadedModel ?? BertModel(directory: modelDirectory)
+        loadedModel = model
         guard trainableLayers <= model.layers.count else {
             throw ItemLLMError.invalidSetting("trainable item-LLM layers must lie in 0...\(model.layers.count), not \(trainableLayers)")
         }
