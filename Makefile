@@ -1,5 +1,10 @@
 # llmrec: `make run` (set-up + release build + the whole pipeline on ML-100K) and `make test`.
 SWIFT ?= swift
+# Code generation for AVX2 + FMA (x86-64-v3) where the build machine has it: the export's fused
+# dot-product kernel runs about 2.5x faster with it. Builds are for the machine they run on; set
+# CPU_FLAGS= to build a binary for any x86-64.
+CPU_FLAGS ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo -Xswiftc -target-cpu -Xswiftc haswell)
+RELEASE = -c release $(CPU_FLAGS)
 STORE ?= store
 RUN_ARGS ?=
 NOTEBOOK_ARGS ?=
@@ -10,29 +15,29 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	@$(SWIFT) build -c release --product llmrec
+	@$(SWIFT) build $(RELEASE) --product llmrec
 
 run: build
 	@.build/release/llmrec pipeline --store $(STORE) --data Data/ml-100k $(RUN_ARGS)
 
 test: setup
-	@$(SWIFT) build -c release --build-tests
-	@$(SWIFT) test -c release --skip-build
+	@$(SWIFT) build $(RELEASE) --build-tests
+	@$(SWIFT) test $(RELEASE) --skip-build
 
 bench: setup
-	@$(SWIFT) build -c release --product Benchmarks
+	@$(SWIFT) build $(RELEASE) --product Benchmarks
 	@.build/release/Benchmarks
 
 notebook: setup
-	@$(SWIFT) build -c release --product MovieLensBaselines
+	@$(SWIFT) build $(RELEASE) --product MovieLensBaselines
 	@.build/release/MovieLensBaselines
 
 notebook-hllm: setup
-	@$(SWIFT) build -c release --product HLLMNotebook
+	@$(SWIFT) build $(RELEASE) --product HLLMNotebook
 	@.build/release/HLLMNotebook $(NOTEBOOK_ARGS)
 
 notebook-ab: setup
-	@$(SWIFT) build -c release --product ABSimulationNotebook
+	@$(SWIFT) build $(RELEASE) --product ABSimulationNotebook
 	@.build/release/ABSimulationNotebook
 
 clean:

@@ -4,9 +4,10 @@ import LinearAlgebra
 import Foundation
 
 /// The export job for one shard: plan the parts, skip those an earlier run finished (checked against
-/// their SHA-256), and compute the rest in blocks. Each core's worker takes whole blocks: one
-/// `scoreBatch` (one single-threaded GEMM for factor models), then top-K and encoding of its rows, so
-/// one core's GEMM overlaps the other's top-K and no idle BLAS thread spins between calls. A writer
+/// their SHA-256), and compute the rest in blocks. Each core's worker takes whole blocks: for
+/// dot-product models the fused score-and-select kernel (`DotProductTopK`), otherwise one
+/// single-threaded `scoreBatch`, then top-K and encoding of its rows, so one core's scoring overlaps
+/// the other's top-K and no idle BLAS thread spins between calls. A writer
 /// stage on its own queue takes the blocks in order, so scoring never waits on the disk (at most
 /// `maxBlocksInFlight` blocks queued). Memory is bounded by one block of scores per worker plus the
 /// queued blocks: it does not grow with users.
@@ -64,7 +65,11 @@ public struct ExportEngine {
         let ranker = BlockRanker(k: request.k, encoder: encoder, userIDs: source.userIDs,
                                  globallySkipped: globallySkippedItems(), excludeHistory: request.excludeHistory)
         let blockSize = request.usersPerBlock(numItems: source.itemIDs.count)
-        let workers = ScoringWorkers(count: ProcessInfoCores.active, blockSize: blockSize, numItems: source.itemIDs.count)
+        let kernel = (source.scorer as? any DotProductScorer).map {
+            DotProductTopK(panels: ItemPanels($0.itemVectors), globallySkipped: ranker.globallySkipped)
+        }
+        let workers = ScoringWorkers(count: ProcessInfoCores.active,
+                                     bufferFloats: kernel == nil ? blockSize * source.itemIDs.count : 0)
         var (partsWritten, usersComputed, scoringSeconds, rankingSeconds) = (0, 0, 0.0, 0.0)
         for part in 0..<plan.partCount {
             let users = plan.users(ofPart: part)
@@ -81,7 +86,7 @@ public struct ExportEngine {
                     workers.run(blocks: starts.count) { worker, scores in
                         let start = starts[starts.startIndex + worker]
                         let blockUsers = Array(users[start..<min(users.endIndex, start + blockSize)])
-                        return scoreAndRank(blockUsers, blockSize: blockSize, ranker: ranker, scores: scores)
+                        return scoreAndRank(blockUsers, blockSize: blockSize, ranker: ranker, kernel: kernel, scores: scores)
                     }
                 }
                 for result in results {
@@ -105,21 +110,23 @@ public struct ExportEngine {
                              rankingSeconds: rankingSeconds)
     }
 
-    /// Scores one block (padded to `blockSize` users: BLAS may round differently for other shapes, and
-    /// a user's bytes must not depend on its shard), then ranks and encodes its rows.
-    private func scoreAndRank(_ blockUsers: [Int32], blockSize: Int, ranker: BlockRanker,
+    /// Scores, ranks and encodes one block. Dot-product scorers go through `kernel`, whose scores do
+    /// not depend on the block; any other scorer's block is padded to `blockSize` users (BLAS may round
+    /// differently for other shapes, and a user's bytes must not depend on its shard).
+    private func scoreAndRank(_ blockUsers: [Int32], blockSize: Int, ranker: BlockRanker, kernel: DotProductTopK?,
                               scores: UnsafeMutableBufferPointer<Float>) -> ScoredBlock {
         let histories = blockUsers.map { source.histories[Int($0)] }
+        let scored = Date()
+        if let kernel, let scorer = source.scorer as? any DotProductScorer {
+            // Scoring and ranking are one pass; their split is not measured.
+            let block = ranker.rankDotProducts(users: blockUsers, histories: histories,
+                                               vectors: scorer.userVectors(users: blockUsers, histories: histories),
+                                               kernel: kernel)
+            return ScoredBlock(block: block, scoringSeconds: Date().timeIntervalSince(scored), rankingSeconds: 0)
+        }
         let padding = blockSize - blockUsers.count
         let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
         let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
-        let scored = Date()
-        if let tiles = source.scorer as? any TileScorer {
-            // Scoring and ranking interleave tile by tile; their split is not measured separately.
-            let block = ranker.rankTiles(users: blockUsers, histories: histories, paddedUsers: paddedUsers,
-                                         paddedHistories: paddedHistories, scorer: tiles, scores: scores)
-            return ScoredBlock(block: block, scoringSeconds: Date().timeIntervalSince(scored), rankingSeconds: 0)
-        }
         source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: scores)
         let ranked = Date()
         let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(scores))

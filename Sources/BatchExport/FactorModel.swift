@@ -35,12 +35,14 @@ public final class FactorModel: RankingScorer, @unchecked Sendable {
     /// Scores `[users.count, numItems]` (row-major): the users' factor rows gathered into one block,
     /// times `itemFactorsᵀ` in one GEMM. Histories are not used (the vectors already encode them).
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
-        scoreTile(of: userVectors(users: users, histories: histories), rows: users.count, items: 0..<numItems,
-                  into: scores)
+        precondition(scores.count >= users.count * numItems, "score buffer too small")
+        let d = itemFactors.cols
+        BLAS.gemm(transposeB: true, m: users.count, n: numItems, k: d, a: userVectors(users: users, histories: histories),
+                  lda: d, b: itemFactors.values, ldb: d, c: scores.baseAddress!, ldc: numItems)
     }
 }
 
-extension FactorModel: TileScorer {
+extension FactorModel: DotProductScorer {
     /// `itemFactors`.
     public var itemVectors: Matrix { itemFactors }
 

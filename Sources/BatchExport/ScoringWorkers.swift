@@ -7,15 +7,16 @@ struct ScoredBlock {
     var rankingSeconds: Double
 }
 
-/// A fixed set of workers, one per core, each owning a score buffer `[blockSize, numItems]` that
-/// it reuses for every block it takes.
+/// A fixed set of workers, one per core, each owning a score buffer of `bufferFloats` that it reuses
+/// for every block it takes (`[blockSize, numItems]` for scorers that write whole rows, empty for the
+/// fused dot-product kernel).
 final class ScoringWorkers {
     let count: Int
     private var buffers: [[Float]]
 
-    init(count: Int, blockSize: Int, numItems: Int) {
+    init(count: Int, bufferFloats: Int) {
         self.count = max(1, count)
-        buffers = Array(repeating: [Float](repeating: 0, count: blockSize * numItems), count: self.count)
+        buffers = Array(repeating: [Float](repeating: 0, count: bufferFloats), count: self.count)
     }
 
     /// Runs `work` for blocks `0..<blocks` (at most `count`), block `i` on worker `i` with its buffer,

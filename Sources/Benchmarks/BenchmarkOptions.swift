@@ -17,6 +17,9 @@ struct BenchmarkOptions {
     static let defaultModels = ModelRegistry.names.filter { $0 != SASRec.modelName && $0 != HLLM.modelName }
     /// Users of the generated factor model the export benchmark exports (`--export-users`).
     var exportUsers = 200_000
+    /// Times the export and its GEMM-only reference are each run, alternating (`--export-repeats`);
+    /// the table compares the fastest of each, the run least disturbed by other load.
+    var exportRepeats = 3
     /// Run only the sgemm reference and the export benchmark (`--export-only`).
     var exportOnly = false
     /// Epochs timed per SASRec objective (`--sasrec-epochs`; 0 skips the SASRec speed section).
@@ -55,6 +58,8 @@ struct BenchmarkOptions {
       --generated DIR   folder for the generated file and temporary stores (default Data/generated)
       --models LIST     comma-separated models (default \(defaultModels.joined(separator: ",")); sasrec is timed per epoch in its own section)
       --export-users N  users of the generated 50,000-item factor model exported (default 200000)
+      --export-repeats N  runs of the export and of its GEMM-only reference, alternating; the
+                        fastest of each is compared (default 3)
       --export-only     run only the sgemm reference and the export benchmark
       --sasrec-epochs N SASRec epochs timed per objective (default 3; 0 skips the SASRec speed
                         section: seconds per epoch, sequences/s, positions/s, scoring, block vs sgemm)
@@ -94,6 +99,12 @@ struct BenchmarkOptions {
                     throw UsageError("--export-users expects a positive integer, got '\(text)'")
                 }
                 exportUsers = users
+            case "--export-repeats":
+                let text = try value(of: flag)
+                guard let repeats = Int(text), repeats > 0 else {
+                    throw UsageError("--export-repeats expects a positive integer, got '\(text)'")
+                }
+                exportRepeats = repeats
             case "--export-only": exportOnly = true
             case "--sasrec-epochs":
                 let text = try value(of: flag)

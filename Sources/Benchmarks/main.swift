@@ -15,7 +15,7 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         report.gemm = GEMMResult.measure()
 
         try FileManager.default.createDirectory(atPath: options.generatedDirectory, withIntermediateDirectories: true)
-        report.export = try ExportResult.measure(users: options.exportUsers, items: 50_000,
+        report.export = try ExportResult.measure(users: options.exportUsers, items: 50_000, repeats: options.exportRepeats,
                                                  scratchDirectory: options.generatedDirectory)
         if options.exportOnly { return }
         report.ingest.append(try IngestResult.measure(label: "ml-100k", path: options.dataDirectory, name: "ml-100k",

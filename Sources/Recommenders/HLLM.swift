@@ -201,26 +201,32 @@ public final class HLLM: Recommender {
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
         precondition(scores.count >= histories.count * numItems, "score buffer too small")
         let dim = config.dim
-        let representations = representations
-        guard numItems > 0, !histories.isEmpty, var network, representations.count == numItems * dim else {
+        guard numItems > 0, !histories.isEmpty, network != nil, representations.count == numItems * dim else {
             UnsafeMutableBufferPointer(rebasing: scores[..<(histories.count * numItems)]).update(repeating: 0)
             return
         }
-        var last = [Float](repeating: 0, count: histories.count * dim)
+        BLAS.gemm(transposeB: true, m: histories.count, n: numItems, k: dim, a: userStates(histories: histories), lda: dim,
+                  b: representations, ldb: dim, c: scores.baseAddress!, ldc: numItems)
+    }
+
+    /// The user model's last hidden state over each history's last `maxLength` item representations:
+    /// the vectors that score items, `[histories.count, dim]`; zeros for an empty history or before
+    /// `fit`. The histories run as one packed batch, whose rounding can depend on which histories share it.
+    public func userStates(histories: [[Int32]]) -> [Float] {
+        let dim = config.dim
+        guard var network, !histories.isEmpty, representations.count == numItems * dim else {
+            return [Float](repeating: 0, count: histories.count * dim)
+        }
         let windows = histories.map { $0.suffix(config.maxLength) }
         let layout = SequenceLayout.packed(lengths: windows.map(\.count))
         let inputs = RowGather.gather(representations, dim: dim, rows: windows.flatMap { $0 })
-        let hidden = network.encode(inputs, layout: layout, training: false)
-        for (b, (start, length)) in zip(layout.starts, layout.lengths).enumerated() where length > 0 {
-            let row = (start + length - 1) * dim
-            last.replaceSubrange(b * dim..<(b + 1) * dim, with: hidden[row..<row + dim])
-        }
-        last.withUnsafeBufferPointer { last in
-            representations.withUnsafeBufferPointer { items in
-                BLAS.gemm(transposeB: true, m: histories.count, n: numItems, k: dim, a: last.baseAddress!, lda: dim,
-                          b: items.baseAddress!, ldb: dim, c: scores.baseAddress!, ldc: numItems)
-            }
-        }
+        return SequentialUserModel.lastStates(network.encode(inputs, layout: layout, training: false), layout: layout, dim: dim)
+    }
+
+    /// Every item's representation, the vectors the user states score, `[numItems, dim]`; nil before `fit`.
+    public var itemRepresentations: Matrix? {
+        representations.count == numItems * config.dim && numItems > 0
+            ? Matrix(rows: numItems, cols: config.dim, values: representations) : nil
     }
 
     /// **Testing hook** (finite-difference gradient checks; not part of the modelling API): sets the

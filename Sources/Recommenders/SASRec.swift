@@ -117,26 +117,28 @@ public final class SASRec: ConfigurableRecommender {
 
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
         precondition(scores.count >= histories.count * numItems, "score buffer too small")
-        let dim = config.dim
-        var last = [Float](repeating: 0, count: histories.count * dim)
-        if var network {
-            let windows = histories.map { $0.suffix(config.maxLength) }
-            let layout = SequenceLayout.packed(lengths: windows.map(\.count))
-            let hidden = network.forward(windows.flatMap { $0 }, layout: layout, training: false)
-            for (b, (start, length)) in zip(layout.starts, layout.lengths).enumerated() where length > 0 {
-                let row = (start + length - 1) * dim
-                last.replaceSubrange(b * dim..<(b + 1) * dim, with: hidden[row..<row + dim])
-            }
-        }
         guard numItems > 0, !histories.isEmpty, let table = network?.items.table else {
             UnsafeMutableBufferPointer(rebasing: scores[..<(histories.count * numItems)]).update(repeating: 0)
             return
         }
-        last.withUnsafeBufferPointer { last in
-            table.value.withUnsafeBufferPointer { items in
-                BLAS.gemm(transposeB: true, m: histories.count, n: numItems, k: dim, a: last.baseAddress!, lda: dim,
-                          b: items.baseAddress!, ldb: dim, c: scores.baseAddress!, ldc: numItems)
-            }
-        }
+        let dim = config.dim
+        BLAS.gemm(transposeB: true, m: histories.count, n: numItems, k: dim, a: userStates(histories: histories), lda: dim,
+                  b: table.value, ldb: dim, c: scores.baseAddress!, ldc: numItems)
+    }
+
+    /// The network's last hidden state after each history (its last `maxLength` items): the vectors
+    /// that score items, `[histories.count, dim]`; zeros for an empty history or before `fit`. The
+    /// histories run as one packed batch, whose rounding can depend on which histories share it.
+    public func userStates(histories: [[Int32]]) -> [Float] {
+        guard var network, !histories.isEmpty else { return [Float](repeating: 0, count: histories.count * config.dim) }
+        let windows = histories.map { $0.suffix(config.maxLength) }
+        let layout = SequenceLayout.packed(lengths: windows.map(\.count))
+        let hidden = network.forward(windows.flatMap { $0 }, layout: layout, training: false)
+        return SequentialUserModel.lastStates(hidden, layout: layout, dim: config.dim)
+    }
+
+    /// The item embeddings the user states score, `[numItems, dim]`; nil before `fit`.
+    public var itemEmbeddings: Matrix? {
+        network.map { Matrix(rows: numItems, cols: config.dim, values: Array($0.items.table.value.prefix(numItems * config.dim))) }
     }
 }

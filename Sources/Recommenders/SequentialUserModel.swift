@@ -36,6 +36,17 @@ struct SequentialUserModel {
         return encoder.forward(inputDropout.forward(embedded, training: training), layout: layout, training: training)
     }
 
+    /// Each sequence's last row of `hidden` (`[layout.rowCount, dim]`): the user states that score
+    /// the next item, `[layout.lengths.count, dim]`, zeros for an empty sequence.
+    static func lastStates(_ hidden: [Float], layout: SequenceLayout, dim: Int) -> [Float] {
+        var last = [Float](repeating: 0, count: layout.lengths.count * dim)
+        for (b, (start, length)) in zip(layout.starts, layout.lengths).enumerated() where length > 0 {
+            let row = (start + length - 1) * dim
+            last.replaceSubrange(b * dim..<(b + 1) * dim, with: hidden[row..<row + dim])
+        }
+        return last
+    }
+
     /// dLoss/dinputs from dLoss/dhidden of the last `forward`, accumulating every gradient.
     mutating func backward(_ dHidden: [Float]) -> [Float] {
         let dInputs = inputDropout.backward(encoder.backward(dHidden))

@@ -1,8 +1,10 @@
 import BatchExport
 import FeatureStore
+import ItemLLM
 import Foundation
 import LinearAlgebra
 import Recommenders
+import SeededRandom
 import XCTest
 
 /// The export engine on a small generated factor model: output rows against `topK`, shards, resume
@@ -123,23 +125,25 @@ final class ExportEngineTests: XCTestCase {
     }
 }
 
-/// A trained iALS goes through the tiled path too (fold-in vectors against its item factors): its
-/// shards are byte-identical to the unsharded export.
-final class ExportEngineIALSTests: XCTestCase {
-    func testIALSShardsAreByteIdenticalToTheUnshardedExport() throws {
-        let histories: [[Int32]] = (0..<230).map { (user: Int) -> [Int32] in
-            (0..<(3 + user % 7)).map { (step: Int) -> Int32 in Int32((user * 3 + step * 11) % 97) }
-        }
-        let ials = IALS(config: IALS.Config(factors: 8, iterations: 3))
-        try ials.fit(TrainingData(numUsers: 230, numItems: 97, sequences: histories))
-        let source = ExportSource(scorer: ials, userIDs: (0..<230).map { "u\($0)" }, itemIDs: (0..<97).map { "i\($0)" },
-                                  histories: histories, dataset: "synthetic", datasetVersion: 1, model: "ials", modelVersion: 1)
+/// Trained dot-product models (iALS with fold-in vectors, SASRec and HLLM with per-user states) go
+/// through the fused kernel: their shards are byte-identical to the unsharded export.
+final class ExportEngineTrainedModelTests: XCTestCase {
+    private let histories: [[Int32]] = (0..<230).map { (user: Int) -> [Int32] in
+        (0..<(3 + user % 7)).map { (step: Int) -> Int32 in Int32((user * 3 + step * 11) % 97) }
+    }
+
+    /// Fits `model`, exports it whole and in three shards, and checks that the shards' lines are
+    /// exactly the whole export's.
+    private func assertShardsAreTheWholeExport(of model: any Recommender, file: StaticString = #filePath, line: UInt = #line) throws {
+        try model.fit(TrainingData(numUsers: 230, numItems: 97, sequences: histories))
+        let source = ExportSource(scorer: model, userIDs: (0..<230).map { "u\($0)" }, itemIDs: (0..<97).map { "i\($0)" },
+                                  histories: histories, dataset: "synthetic", datasetVersion: 1, model: "m", modelVersion: 1)
         func export(shard: String) throws -> Set<String> {
             var request = ExportRequest(k: 10)
             request.shard = try ShardSpec(parsing: shard)
             request.partSize = 40
             request.blockSize = 16
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-ials-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-trained-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             _ = try ExportEngine(source: source, request: request, folder: folder).run()
             var lines = Set<String>()
@@ -150,8 +154,27 @@ final class ExportEngineIALSTests: XCTestCase {
             return lines
         }
         let whole = try export(shard: "0/1")
-        XCTAssertEqual(whole.count, 230)
         let sharded = try (0..<3).map { try export(shard: "\($0)/3") }.reduce(into: Set<String>()) { $0.formUnion($1) }
-        XCTAssertEqual(sharded, whole)
+        XCTAssertEqual(whole.count, 230, file: file, line: line)
+        let differing = whole.symmetricDifference(sharded)
+        XCTAssertTrue(differing.isEmpty, "\(differing.count) lines differ, e.g. \(differing.sorted().first ?? "")", file: file, line: line)
+    }
+
+    func testIALSShardsAreByteIdenticalToTheUnshardedExport() throws {
+        try assertShardsAreTheWholeExport(of: IALS(config: IALS.Config(factors: 8, iterations: 3)))
+    }
+
+    func testSASRecShardsAreByteIdenticalToTheUnshardedExport() throws {
+        let sasrec = SASRec(config: SASRec.Config(dim: 16, maxLength: 8, batchSize: 32, maxEpochs: 2, patience: 2))
+        try assertShardsAreTheWholeExport(of: sasrec)
+    }
+
+    func testHLLMShardsAreByteIdenticalToTheUnshardedExport() throws {
+        var random = SplitMix64(seed: 5)
+        let table = (0..<(97 * 12)).map { _ in Float(random.nextUnit()) - 0.5 }
+        let hllm = HLLM(config: HLLM.Config(dim: 16, maxLength: 8, batchSize: 32, maxEpochs: 2, patience: 2)) { _ in
+            FrozenItemTextFeatures(table: table, dim: 12)
+        }
+        try assertShardsAreTheWholeExport(of: hllm)
     }
 }

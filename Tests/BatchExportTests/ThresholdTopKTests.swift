@@ -3,7 +3,8 @@ import LinearAlgebra
 import SeededRandom
 import XCTest
 
-/// The fast selection against LinearAlgebra's reference `topK` over random shapes, ties and NaNs.
+/// The fast selection against LinearAlgebra's reference `topK` over random shapes, ties, NaNs,
+/// infinities and signed zeros, whole rows and tiled.
 final class ThresholdTopKTests: XCTestCase {
     func testMatchesReferenceTopKOnRandomRows() {
         var random = SplitMix64(seed: 42)
@@ -17,6 +18,8 @@ final class ThresholdTopKTests: XCTestCase {
                 switch Int.random(in: 0..<20, using: &random) {
                 case 0: return .nan
                 case 1: return -.infinity
+                case 2: return .infinity
+                case 3: return -0.0  // equal to 0: a tie, ranked by index
                 default: return Float(Int.random(in: 0..<(trial % 2 == 0 ? 5 : 1000), using: &random))
                 }
             }
