@@ -2,7 +2,7 @@ import LinearAlgebra
 import Recommenders
 
 /// A scorer whose score is a dot product of a user vector and an item vector (matrix factorisation,
-/// two-tower and sequential embedding models). The export scores these with `DotProductTopK`, which
+/// two-tower and sequential embedding models, and EASE's history indicator times its weights). The export scores these with `DotProductTopK`, which
 /// ranks the catalogue without ever writing the scores to memory.
 ///
 /// A user's vector must depend on that user's history alone, never on which users share its block:
@@ -23,6 +23,15 @@ extension IALS: DotProductScorer {
     public func userVectors(users: [Int32], histories: [[Int32]]) -> [Float] {
         histories.flatMap { (try? foldIn(history: $0)) ?? [Float](repeating: 0, count: config.factors) }
     }
+}
+
+extension EASE: DotProductScorer {
+    /// Bᵀ: a user's score for item j is its history indicator times column j of the weights. (Its
+    /// `scoreBatch` GEMM rounds differently with a user's row in the block; the kernel does not.)
+    public var itemVectors: Matrix { weights.transposed() }
+
+    /// Each history's indicator over the catalogue, `[users.count, numItems]`.
+    public func userVectors(users: [Int32], histories: [[Int32]]) -> [Float] { historyIndicators(histories) }
 }
 
 extension SASRec: DotProductScorer {

@@ -135,6 +135,7 @@ private struct PanelOffers {
     }
 
     /// Offers the scores `a0`...`a5` of users `firstRow`... against `panel`.
+    @inline(__always)
     mutating func offer(_ a0: DotProductTopK.Lanes, _ a1: DotProductTopK.Lanes, _ a2: DotProductTopK.Lanes,
                         _ a3: DotProductTopK.Lanes, _ a4: DotProductTopK.Lanes, _ a5: DotProductTopK.Lanes,
                         panel: Int, firstRow: Int, sortedHistories: [[Int32]],
@@ -147,15 +148,24 @@ private struct PanelOffers {
         offer(a5, row: firstRow + 5, panel: panel, history: sortedHistories, to: selectors)
     }
 
-    /// Offers user `row`'s scores above its threshold (all of them when it has none yet).
+    /// Offers user `row`'s scores if one is above its threshold or it has none yet (the common case,
+    /// no candidate, stays inline in the kernel loop).
+    @inline(__always)
     private mutating func offer(_ lanes: DotProductTopK.Lanes, row: Int, panel: Int, history sortedHistories: [[Int32]],
                                 to selectors: UnsafeMutableBufferPointer<ThresholdTopK>) {
         guard row < selectors.count else { return }
+        if let threshold = selectors[row].filterThreshold, !any(lanes .> threshold) { return }
+        offerCandidates(lanes, row: row, panel: panel, history: sortedHistories[row], to: selectors)
+    }
+
+    /// Offers each of user `row`'s scores above its threshold (every one when it has none yet) that
+    /// is not skipped and not in its (ascending) `history`.
+    @inline(never)
+    private mutating func offerCandidates(_ lanes: DotProductTopK.Lanes, row: Int, panel: Int, history: [Int32],
+                                          to selectors: UnsafeMutableBufferPointer<ThresholdTopK>) {
         let above = selectors[row].filterThreshold.map { lanes .> $0 } ?? SIMDMask(repeating: true)
         var candidates = Self.laneBits.replacing(with: 0, where: .!above).wrappedSum()
-        guard candidates != 0 else { return }
         let firstItem = panel * ItemPanels.width
-        let history = sortedHistories[row]
         var cursor = cursors[row]
         defer { cursors[row] = cursor }
         while candidates != 0 {

@@ -56,7 +56,7 @@ public struct ExportEngine {
            }) {
             return ExportSummary(manifest: existing, manifestURL: manifestURL, partsWritten: 0,
                                  partsReused: existing.parts.count, usersComputed: 0,
-                                 seconds: Date().timeIntervalSince(start), scoringSeconds: 0, rankingSeconds: 0)
+                                 seconds: Date().timeIntervalSince(start))
         }
         try? FileManager.default.removeItem(at: manifestURL)
 
@@ -65,12 +65,12 @@ public struct ExportEngine {
         let ranker = BlockRanker(k: request.k, encoder: encoder, userIDs: source.userIDs,
                                  globallySkipped: globallySkippedItems(), excludeHistory: request.excludeHistory)
         let blockSize = request.usersPerBlock(numItems: source.itemIDs.count)
-        let kernel = (source.scorer as? any DotProductScorer).map {
-            DotProductTopK(panels: ItemPanels($0.itemVectors), globallySkipped: ranker.globallySkipped)
+        let dotProducts = (source.scorer as? any DotProductScorer).map {
+            (scorer: $0, kernel: DotProductTopK(panels: ItemPanels($0.itemVectors), globallySkipped: ranker.globallySkipped))
         }
         let workers = ScoringWorkers(count: ProcessInfoCores.active,
-                                     bufferFloats: kernel == nil ? blockSize * source.itemIDs.count : 0)
-        var (partsWritten, usersComputed, scoringSeconds, rankingSeconds) = (0, 0, 0.0, 0.0)
+                                     bufferFloats: dotProducts == nil ? blockSize * source.itemIDs.count : 0)
+        var (partsWritten, usersComputed) = (0, 0)
         for part in 0..<plan.partCount {
             let users = plan.users(ofPart: part)
             let name = plan.partName(part)
@@ -86,14 +86,11 @@ public struct ExportEngine {
                     workers.run(blocks: starts.count) { worker, scores in
                         let start = starts[starts.startIndex + worker]
                         let blockUsers = Array(users[start..<min(users.endIndex, start + blockSize)])
-                        return scoreAndRank(blockUsers, blockSize: blockSize, ranker: ranker, kernel: kernel, scores: scores)
+                        return scoreAndRank(blockUsers, blockSize: blockSize, ranker: ranker, dotProducts: dotProducts,
+                                            scores: scores)
                     }
                 }
-                for result in results {
-                    scoringSeconds += result.scoringSeconds / Double(results.count)
-                    rankingSeconds += result.rankingSeconds / Double(results.count)
-                    try writer.append(result.block)
-                }
+                for block in results { try writer.append(block) }
             }
             try writer.finish(users: users.count, fingerprint: fingerprint)
             partsWritten += 1
@@ -106,32 +103,25 @@ public struct ExportEngine {
         try DurableFile.write(try manifest.encoded(), as: manifestURL.lastPathComponent, in: folder)
         return ExportSummary(manifest: manifest, manifestURL: manifestURL, partsWritten: partsWritten,
                              partsReused: records.count - partsWritten, usersComputed: usersComputed,
-                             seconds: Date().timeIntervalSince(start), scoringSeconds: scoringSeconds,
-                             rankingSeconds: rankingSeconds)
+                             seconds: Date().timeIntervalSince(start))
     }
 
-    /// Scores, ranks and encodes one block. Dot-product scorers go through `kernel`, whose scores do
-    /// not depend on the block; any other scorer's block is padded to `blockSize` users (BLAS may round
-    /// differently for other shapes, and a user's bytes must not depend on its shard).
-    private func scoreAndRank(_ blockUsers: [Int32], blockSize: Int, ranker: BlockRanker, kernel: DotProductTopK?,
-                              scores: UnsafeMutableBufferPointer<Float>) -> ScoredBlock {
+    /// Scores, ranks and encodes one block. A dot-product scorer goes through its kernel, whose scores
+    /// do not depend on the block; any other scorer's block is padded to `blockSize` users (BLAS may
+    /// round differently for other shapes, and a user's bytes must not depend on its shard).
+    private func scoreAndRank(_ blockUsers: [Int32], blockSize: Int, ranker: BlockRanker,
+                              dotProducts: (scorer: any DotProductScorer, kernel: DotProductTopK)?,
+                              scores: UnsafeMutableBufferPointer<Float>) -> FormattedBlock {
         let histories = blockUsers.map { source.histories[Int($0)] }
-        let scored = Date()
-        if let kernel, let scorer = source.scorer as? any DotProductScorer {
-            // Scoring and ranking are one pass; their split is not measured.
-            let block = ranker.rankDotProducts(users: blockUsers, histories: histories,
-                                               vectors: scorer.userVectors(users: blockUsers, histories: histories),
-                                               kernel: kernel)
-            return ScoredBlock(block: block, scoringSeconds: Date().timeIntervalSince(scored), rankingSeconds: 0)
+        if let (scorer, kernel) = dotProducts {
+            return ranker.rankDotProducts(users: blockUsers, histories: histories,
+                                          vectors: scorer.userVectors(users: blockUsers, histories: histories), kernel: kernel)
         }
         let padding = blockSize - blockUsers.count
         let paddedUsers = blockUsers + repeatElement(blockUsers[blockUsers.count - 1], count: padding)
         let paddedHistories = histories + repeatElement(histories[histories.count - 1], count: padding)
         source.scorer.scoreBatch(users: paddedUsers, histories: paddedHistories, into: scores)
-        let ranked = Date()
-        let block = ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(scores))
-        return ScoredBlock(block: block, scoringSeconds: ranked.timeIntervalSince(scored),
-                           rankingSeconds: Date().timeIntervalSince(ranked))
+        return ranker.rank(users: blockUsers, histories: histories, scores: UnsafeBufferPointer(scores))
     }
 
     /// `[numItems]`: true for items on the exclude list or off the allow list.

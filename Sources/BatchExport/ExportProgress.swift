@@ -34,9 +34,6 @@ public struct ExportSummary: Sendable {
     public var usersComputed: Int
     /// Wall-clock seconds of this run.
     public var seconds: Double
-    /// Seconds the scoring stage spent in `scoreBatch` (the GEMMs) and in selection and encoding.
-    public var scoringSeconds: Double
-    public var rankingSeconds: Double
 }
 
 /// The number of cores to spread work over.

@@ -14,7 +14,8 @@ public struct ExportRequest: Sendable {
     public var allowedItems: [Int32]?
     /// Users per part file: the unit of resume (default 50,000).
     public var partSize = 50_000
-    /// Users scored per GEMM; nil picks the largest block whose scores fit `scoreBufferBytes`, up to 1,024.
+    /// Users per block (one `scoreBatch`, or one sweep of the dot-product kernel, which keeps no
+    /// scores); nil picks the largest block whose scores fit `scoreBufferBytes`, up to 1,024.
     public var blockSize: Int?
     /// Memory budget of one block of scores, bytes (default 64 MiB).
     public var scoreBufferBytes = 64 << 20
@@ -22,7 +23,7 @@ public struct ExportRequest: Sendable {
     /// A request for the top `k` of every user, with the defaults above.
     public init(k: Int) { self.k = k }
 
-    /// The users scored per GEMM for a catalogue of `numItems`.
+    /// The users per block for a catalogue of `numItems`.
     public func usersPerBlock(numItems: Int) -> Int {
         blockSize ?? max(1, min(1024, scoreBufferBytes / (MemoryLayout<Float>.stride * max(numItems, 1))))
     }

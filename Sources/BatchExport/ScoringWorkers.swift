@@ -1,12 +1,5 @@
 import Dispatch
 
-/// One formatted block and the seconds its worker spent scoring and ranking it.
-struct ScoredBlock {
-    var block: FormattedBlock
-    var scoringSeconds: Double
-    var rankingSeconds: Double
-}
-
 /// A fixed set of workers, one per core, each owning a score buffer of `bufferFloats` that it reuses
 /// for every block it takes (`[blockSize, numItems]` for scorers that write whole rows, empty for the
 /// fused dot-product kernel).
@@ -21,9 +14,9 @@ final class ScoringWorkers {
 
     /// Runs `work` for blocks `0..<blocks` (at most `count`), block `i` on worker `i` with its buffer,
     /// all at once; returns the results in block order.
-    func run(blocks: Int, _ work: (_ block: Int, _ scores: UnsafeMutableBufferPointer<Float>) -> ScoredBlock) -> [ScoredBlock] {
+    func run(blocks: Int, _ work: (_ block: Int, _ scores: UnsafeMutableBufferPointer<Float>) -> FormattedBlock) -> [FormattedBlock] {
         precondition(blocks <= count, "one block per worker")
-        var results = [ScoredBlock?](repeating: nil, count: blocks)
+        var results = [FormattedBlock?](repeating: nil, count: blocks)
         results.withUnsafeMutableBufferPointer { output in
             buffers.withUnsafeMutableBufferPointer { buffers in
                 DispatchQueue.concurrentPerform(iterations: blocks) { block in

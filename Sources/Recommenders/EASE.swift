@@ -55,13 +55,15 @@ public final class EASE: ConfigurableRecommender {
     public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
         precondition(scores.count >= histories.count * numItems, "score buffer too small")
         guard numItems > 0, !histories.isEmpty else { return }
+        BLAS.gemm(m: histories.count, n: numItems, k: numItems, a: historyIndicators(histories), lda: numItems,
+                  b: weights.values, ldb: numItems, c: scores.baseAddress!, ldc: numItems)
+    }
+
+    /// Each history's 0/1 indicator over the catalogue, `[histories.count, numItems]`: the rows of X
+    /// that multiply `weights` into scores.
+    public func historyIndicators(_ histories: [[Int32]]) -> [Float] {
         var indicators = [Float](repeating: 0, count: histories.count * numItems)
-        indicators.withUnsafeMutableBufferPointer { x in
-            writeHistoryIndicators(histories, numItems: numItems, into: x)
-            weights.values.withUnsafeBufferPointer { w in
-                BLAS.gemm(m: histories.count, n: numItems, k: numItems, a: x.baseAddress!, lda: numItems,
-                          b: w.baseAddress!, ldb: numItems, c: scores.baseAddress!, ldc: numItems)
-            }
-        }
+        indicators.withUnsafeMutableBufferPointer { writeHistoryIndicators(histories, numItems: numItems, into: $0) }
+        return indicators
     }
 }
