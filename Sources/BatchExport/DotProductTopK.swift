@@ -16,7 +16,7 @@ public struct DotProductTopK: Sendable {
     /// Users whose scores one micro-kernel call accumulates (twelve AVX accumulators).
     static let rowsPerGroup = 6
     /// Bytes of item vectors per chunk: half of the 512 KiB to 1 MiB L2 cache of current cores.
-    static let chunkBytes = 256 << 10
+    static let chunkBytes = 128 << 10
 
     /// The packed item vectors.
     public let panels: ItemPanels

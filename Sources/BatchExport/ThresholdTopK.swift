@@ -1,22 +1,20 @@
-/// A bounded top-K selection for one row of scores, tuned for long rows: a threshold-filtered
-/// partial sort. Candidates are appended to a buffer of `2k` as `RankKey`s (one integer compare
-/// ranks two candidates); when it is full, a quickselect keeps the best `k` and the worst of those
-/// becomes the threshold. Sixteen scores at a time are compared
-/// with the threshold (a branch-free compare the compiler vectorises), so most of a 50,000-item row
-/// costs a load and a compare, and a candidate that passes costs an append instead of a heap update.
+/// A bounded top-K selection for one row of scores, tuned for long rows: a min-heap of the best `k`
+/// so far as `RankKey`s (one integer compare ranks two candidates), whose root, the worst kept
+/// score, is a threshold. Sixteen scores at a time are compared with it (a branch-free compare the
+/// compiler vectorises), so most of a 50,000-item row costs a load and a compare.
 ///
 /// Gives exactly the order of LinearAlgebra's `topK` (the reference it is tested against): higher
 /// score first, ties to the lower index, NaN below every number. Scanning in index order makes the
-/// strict `>` filter exact: a later score equal to the threshold has a higher index, so it ranks
-/// below, and a threshold older than the best `k` so far is only lower, so it filters less, never wrongly.
+/// strict `>` filter exact: a later score equal to the threshold has a higher index, so it ranks below.
 /// One instance per thread; `select` reuses its buffers.
 public struct ThresholdTopK {
-    /// Candidates kept so far, unordered, `[count]` of `[capacity]`.
-    private var keys: [RankKey] = []
+    /// The kept candidates, a min-heap (the worst at index 0), `[count]` of the first `[k]`.
+    private var heap: [RankKey] = []
     private var count = 0
     /// Entries the selection in progress returns.
     private var k = 0
-    /// The worst of the best `k` at the last compaction; nil before the first one, or when it was NaN.
+    /// The worst kept score once `k` are kept; nil before that, or when it is NaN (which no `>`
+    /// passes, though any number ranks above it).
     public private(set) var filterThreshold: Float?
 
     /// An empty selector.
@@ -41,8 +39,7 @@ public struct ThresholdTopK {
         self.k = k
         count = 0
         filterThreshold = nil
-        let capacity = k + max(k / 2, 16)
-        if keys.count < capacity { keys = [RankKey](repeating: RankKey(score: 0, index: 0), count: capacity) }
+        if heap.count < k { heap = [RankKey](repeating: RankKey(score: 0, index: 0), count: k) }
     }
 
     /// Offers the scores of items `firstIndex..<firstIndex + scores.count` (a tile of the row; tiles
@@ -82,53 +79,59 @@ public struct ThresholdTopK {
 
     /// The selection so far, best first, into `result` (replaced).
     public mutating func finish(into result: inout [(index: Int32, score: Float)]) {
-        if count > k { compact() }
-        keys[..<count].sort(by: >)
+        heap[..<count].sort(by: >)
         result.removeAll(keepingCapacity: true)
-        for key in keys[..<count] { result.append((key.index, key.score)) }
+        for key in heap[..<count] { result.append((key.index, key.score)) }
     }
 
-    /// Adds the candidate `(score, index)`, whatever its score: one below `filterThreshold` only
-    /// costs room. Candidates must come in increasing index order when the caller filters them with
+    /// Keeps the candidate `(score, index)` if it ranks above the worst kept one (or fewer than `k`
+    /// are kept). Candidates must come in increasing index order when the caller filters them with
     /// `filterThreshold`, so that the strict `>` drops only ties that rank below.
     @inline(__always)
     public mutating func offer(_ score: Float, index: Int32) {
-        keys.withUnsafeMutableBufferPointer { $0[count] = RankKey(score: score, index: index) }
-        count += 1
-        if count == keys.count { compact() }
-    }
-
-    /// Keeps the best `k` candidates (quickselect, Hoare partition around a median of three) and
-    /// makes the worst of them the threshold.
-    private mutating func compact() {
-        let target = k - 1
-        keys.withUnsafeMutableBufferPointer { keys in
-            var (low, high) = (0, count - 1)
-            while low < high {
-                let (a, b, c) = (keys[low], keys[(low + high) / 2], keys[high])
-                let pivot = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b))
-                var (i, j) = (low, high)
-                while i <= j {
-                    while keys[i] > pivot { i += 1 }
-                    while pivot > keys[j] { j -= 1 }
-                    if i <= j {
-                        keys.swapAt(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                if target <= j {
-                    high = j
-                } else if target >= i {
-                    low = i
-                } else {
-                    break
-                }
+        let key = RankKey(score: score, index: index)
+        let (k, kept) = (self.k, count)
+        heap.withUnsafeMutableBufferPointer { buffer in
+            let heap = UnsafeMutableBufferPointer(rebasing: buffer[..<k])
+            if kept < k {
+                Self.siftUp(key, from: kept, in: heap)
+            } else if heap[0] < key {
+                Self.siftDown(key, in: heap)
             }
         }
-        count = k
-        let worst = keys[..<k].min()!.score
-        filterThreshold = worst.isNaN ? nil : worst
+        if kept < k { count += 1 }
+        if count == k {
+            let worst = heap[0].score
+            filterThreshold = worst.isNaN ? nil : worst
+        }
+    }
+
+    /// Puts `key` in the heap's new last slot `hole`, moving down each parent that ranks above it.
+    private static func siftUp(_ key: RankKey, from hole: Int, in heap: UnsafeMutableBufferPointer<RankKey>) {
+        var hole = hole
+        while hole > 0 {
+            let parent = (hole - 1) / 2
+            guard key < heap[parent] else { break }
+            heap[hole] = heap[parent]
+            hole = parent
+        }
+        heap[hole] = key
+    }
+
+    /// Replaces the root (the worst kept) with `key`: the hole moves towards the leaves while a
+    /// child ranks below `key`.
+    private static func siftDown(_ key: RankKey, in heap: UnsafeMutableBufferPointer<RankKey>) {
+        var hole = 0
+        while true {
+            let left = 2 * hole + 1
+            guard left < heap.count else { break }
+            let right = left + 1
+            let child = right < heap.count && heap[right] < heap[left] ? right : left
+            guard heap[child] < key else { break }
+            heap[hole] = heap[child]
+            hole = child
+        }
+        heap[hole] = key
     }
 }
 
