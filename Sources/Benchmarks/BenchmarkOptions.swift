@@ -44,7 +44,8 @@ struct BenchmarkOptions {
       3. per model on ML-100K leave-one-out: grid search, refit, scoring time per user,
          evaluation time, and validation/test NDCG@10, HR@10, MRR with a 95% CI.
       4. the batch export of a generated factor model (--export-users x 50,000 items, d = 64,
-         K = 100): users/s, GEMM-only time of the same scores, their ratio (target <= 2), peak RSS;
+         K = 100): users/s, GEMM-only time of the same scores, their ratio (target <= 2; the
+         fastest of --export-repeats runs of each), peak RSS;
       5. SASRec seconds per epoch and one transformer block against sgemm;
       6. the item LLM (all-MiniLM-L6-v2) encoding the ML-100K catalogue: items/s, tokens/s and
          GFLOP/s against sgemm (target >= 0.5), and one fine-tuning step of its top layer;
