@@ -48,10 +48,13 @@ let package = Package(
 
         .testTarget(name: "LinearAlgebraTests", dependencies: ["SeededRandom", "LinearAlgebra"]),
         .testTarget(name: "FeatureStoreTests", dependencies: ["SeededRandom", "FeatureStore"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["SeededRandom", "NeuralNet", "LinearAlgebra"]),
+        // Gradient-check assertions shared by the layer tests (imports XCTest; built only for tests).
+        .target(name: "GradientTestSupport", dependencies: ["NeuralNet", "SeededRandom"], path: "Tests/GradientTestSupport"),
+        .testTarget(name: "NeuralNetTests", dependencies: ["SeededRandom", "NeuralNet", "LinearAlgebra", "GradientTestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["SeededRandom", "Datasets", "FeatureStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["SeededRandom", "Evaluation", "Datasets"]),
-        .testTarget(name: "ItemLLMTests", dependencies: ["SeededRandom", "ItemLLM", "NeuralNet", "Datasets", "FeatureStore"],
+        .testTarget(name: "ItemLLMTests", dependencies: ["SeededRandom", "ItemLLM", "NeuralNet", "Datasets", "FeatureStore",
+                                                     "GradientTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RecommendersTests", dependencies: ["SeededRandom", "Recommenders", "Evaluation", "Datasets", "NeuralNet", "ItemLLM"]),
         .testTarget(name: "BatchExportTests", dependencies: ["SeededRandom", "BatchExport", "Recommenders", "Datasets", "FeatureStore",

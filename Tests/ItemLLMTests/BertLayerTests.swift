@@ -1,3 +1,4 @@
+import GradientTestSupport
 import Foundation
 import ItemLLM
 import NeuralNet

@@ -1,3 +1,4 @@
+import GradientTestSupport
 import ItemLLM
 import NeuralNet
 import XCTest

@@ -1,3 +1,4 @@
+import GradientTestSupport
 import NeuralNet
 import SeededRandom
 import XCTest

@@ -2,17 +2,19 @@ import NeuralNet
 import SeededRandom
 import XCTest
 
+// The gradient-check assertions the layer tests of NeuralNet and ItemLLM share.
+
 /// The probe every layer gradient test differentiates (`GradientCheck.LinearProbe`).
-typealias LinearProbe = GradientCheck.LinearProbe
+public typealias LinearProbe = GradientCheck.LinearProbe
 
 /// `count` values from N(0, std²).
-func randomValues(_ count: Int, seed: UInt64, std: Float = 1) -> [Float] {
+public func randomValues(_ count: Int, seed: UInt64, std: Float = 1) -> [Float] {
     var random = SplitMix64(seed: seed)
     return random.normals(count: count, std: std)
 }
 
 /// Central differences over every element of `values` (normwise relative error below `tolerance`).
-func assertGradient(_ label: String, values: [Float], analytic: [Float], epsilon: Float = 1e-2,
+public func assertGradient(_ label: String, values: [Float], analytic: [Float], epsilon: Float = 1e-2,
                     tolerance: Double = 2e-2, loss: ([Float]) -> Double, file: StaticString = #filePath, line: UInt = #line) {
     var values = values
     let result = GradientCheck.compare(values: &values, analytic: analytic, epsilon: epsilon, loss: loss)
@@ -21,7 +23,7 @@ func assertGradient(_ label: String, values: [Float], analytic: [Float], epsilon
 }
 
 /// Central differences over every element of every parameter.
-func assertParameterGradients(_ parameters: [Parameter], epsilon: Float = 1e-2, tolerance: Double = 2e-2,
+public func assertParameterGradients(_ parameters: [Parameter], epsilon: Float = 1e-2, tolerance: Double = 2e-2,
                               loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
     for parameter in parameters {
         let result = GradientCheck.compare(parameter: parameter, epsilon: epsilon, loss: loss)
@@ -33,7 +35,7 @@ func assertParameterGradients(_ parameters: [Parameter], epsilon: Float = 1e-2, 
 /// Central differences on a few entries of each parameter (its largest-gradient entry and
 /// `samples - 1` random ones): max |analytic - numerical| over those entries, relative to the
 /// largest of them and `floor`, must stay below `tolerance`. For parameters too large to check whole.
-func assertSampledParameterGradients(_ parameters: [Parameter], samples: Int = 3, epsilon: Float = 1e-2,
+public func assertSampledParameterGradients(_ parameters: [Parameter], samples: Int = 3, epsilon: Float = 1e-2,
                                      tolerance: Double = 3e-2, floor: Double = 1e-3, seed: UInt64 = 1,
                                      loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
     var random = SplitMix64(seed: seed)
@@ -45,15 +47,4 @@ func assertSampledParameterGradients(_ parameters: [Parameter], samples: Int = 3
         XCTAssertLessThan(result.maxRelativeError, tolerance, "\(parameter.name): max abs error \(result.maxAbsoluteError)",
                           file: file, line: line)
     }
-}
-
-/// Cosine similarity of two vectors, in Double.
-func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
-    var (dot, na, nb) = (0.0, 0.0, 0.0)
-    for (x, y) in zip(a, b) {
-        dot += Double(x) * Double(y)
-        na += Double(x) * Double(x)
-        nb += Double(y) * Double(y)
-    }
-    return dot / (na.squareRoot() * nb.squareRoot())
 }
