@@ -35,6 +35,14 @@ extension DatasetFormat {
             let stem = String(((interactions as NSString).lastPathComponent).dropLast(".inter".count))
             return DatasetFiles(interactions: interactions, items: directory.optional(stem + ".item"),
                                 users: directory.optional(stem + ".user"))
+        case .lcRec:
+            let suffixes = [".inter.json", ".inter.json.gz"]
+            let interactions = try directory.single(role: "LC-Rec interactions file (*.inter.json)") { name in
+                suffixes.contains { name.hasSuffix($0) }
+            }
+            let name = (interactions as NSString).lastPathComponent
+            let stem = String(name.dropLast(suffixes.first { name.hasSuffix($0) }!.count))
+            return DatasetFiles(interactions: interactions, items: directory.optional(stem + ".item.json"))
         case .amazon2014, .amazon2018, .amazon2023:
             let isJSON: (String) -> Bool = { name in
                 [".json", ".jsonl", ".json.gz", ".jsonl.gz"].contains { name.hasSuffix($0) }

@@ -1,8 +1,9 @@
 import Foundation
 
 extension DatasetFormat {
-    /// Guesses the format of a file or directory from file names, then from the first line of an
-    /// Amazon JSON file (`parent_asin`: 2023; a Python dict or `"helpful"`: 2014; else 2018).
+    /// Guesses the format of a file or directory from file names (a `*.inter.json` file: LC-Rec),
+    /// then from the first line of an Amazon JSON file (`parent_asin`: 2023; a Python dict or
+    /// `"helpful"`: 2014; else 2018).
     public static func detect(path: String) throws -> DatasetFormat {
         let names: [String]
         if FileSystemEntry.isDirectory(path) {
@@ -18,9 +19,10 @@ extension DatasetFormat {
         if plainNames.contains(where: { $0.hasSuffix(".dat") }) { return .movielens1m }
         if plainNames.contains(where: { $0.hasSuffix(".csv") }) { return .movielensCSV }
         if plainNames.contains(where: { $0.hasSuffix(".inter") }) { return .recbole }
+        if plainNames.contains(where: { $0.hasSuffix(".inter.json") }) { return .lcRec }
         let jsonFiles = zip(names, plainNames).filter { $0.1.hasSuffix(".json") || $0.1.hasSuffix(".jsonl") }.map(\.0)
         guard !jsonFiles.isEmpty else {
-            throw DatasetError(file: path, reason: "cannot detect the data set format: expected u.data, *.dat, *.csv, *.inter or Amazon *.json/*.jsonl files; pass the format explicitly")
+            throw DatasetError(file: path, reason: "cannot detect the data set format: expected u.data, *.dat, *.csv, *.inter, LC-Rec *.inter.json or Amazon *.json/*.jsonl files; pass the format explicitly")
         }
         let directory = FileSystemEntry.isDirectory(path) ? path : (path as NSString).deletingLastPathComponent
         let firstLines = try jsonFiles.map { try firstLine(of: (directory as NSString).appendingPathComponent($0)) }

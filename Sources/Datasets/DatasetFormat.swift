@@ -14,4 +14,10 @@ public enum DatasetFormat: String, CaseIterable, Sendable, Codable {
     case amazon2023 = "amazon-2023"
     /// RecBole atomic files: `<name>.inter`, `<name>.item`, `<name>.user` with `name:type` headers.
     case recbole
+    /// LC-Rec / LETTER JSON layout of the generative-recommendation literature: `<name>.inter.json`
+    /// (`{"<user id>": [item id, ...]}`, each user's items oldest first) and optional
+    /// `<name>.item.json` (`{"<item id>": {"title", "description", "brand", "categories"}}`), both
+    /// whole (often pretty-printed) JSON documents; `<name>.index*.json` files are ignored. The format
+    /// has no times: an interaction's timestamp is its position in the interactions file (0, 1, 2, ...).
+    case lcRec = "lc-rec"
 }

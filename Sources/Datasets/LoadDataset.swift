@@ -6,9 +6,10 @@ import Glibc
 ///
 /// `format` is detected with `DatasetFormat.detect(path:)` when nil. For a directory the
 /// interactions file is required and item/user files are optional; `.gz` files are decompressed
-/// while streaming. Raw ids map to dense indices in first-seen order of the interactions file;
-/// item and user records only describe ids that occur there. `progress` is called at most about
-/// five times a second. Throws `DatasetError` (one line: file, line, what was expected).
+/// while streaming (LC-Rec's whole-document JSON files are gathered in memory, then parsed). Raw
+/// ids map to dense indices in first-seen order of the interactions file; item and user records
+/// only describe ids that occur there. `progress` is called at most about five times a second.
+/// Throws `DatasetError` (one line: file, line, what was expected).
 public func loadDataset(at path: String, format: DatasetFormat? = nil, name: String, options: ParseOptions = .init(),
                         progress: ((ParseProgress) -> Void)? = nil) throws -> ParsedDataset {
     let format = try format ?? DatasetFormat.detect(path: path)
@@ -49,6 +50,9 @@ public func loadDataset(at path: String, format: DatasetFormat? = nil, name: Str
         try session.readRecBoleInteractions(at: files.interactions)
         try files.items.map { try session.readRecBoleItems(at: $0) }
         try files.users.map { try session.readRecBoleUsers(at: $0) }
+    case .lcRec:
+        let catalogue = try session.readLCRecInteractions(at: files.interactions)
+        try files.items.map { try session.readLCRecItems(at: $0, catalogue: catalogue) }
     }
     var report = session.report
     report.interactions = session.builder.interactions.count

@@ -12,6 +12,9 @@ public struct ParseReport: Sendable, Equatable {
     public var skippedLines = 0
     /// One-line descriptions of the first skipped lines.
     public var skipReasons: [String] = []
+    /// Remarks on how the input was read that a user should know, one line each (for example that
+    /// the format has no times and timestamps are record positions); `llmrec ingest` prints them.
+    public var notes: [String] = []
 
     /// An empty report.
     public init() {}

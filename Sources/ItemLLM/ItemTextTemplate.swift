@@ -54,9 +54,11 @@ public struct ItemTextTemplate: Sendable, Equatable {
     }
 
     /// The template for a data set ingested from `format` (`DatasetMetadata.format`): Amazon dumps
-    /// get `amazon`, everything else (MovieLens, RecBole, CSV) `movieLens`.
+    /// (a format name starting with "amazon") and the LC-Rec JSON layout ("lc-rec", Amazon data with
+    /// the same item fields) get `amazon`, everything else (MovieLens, RecBole, CSV) `movieLens`.
     public static func forFormat(_ format: String) -> ItemTextTemplate {
-        format.lowercased().hasPrefix("amazon") ? amazon : movieLens
+        let format = format.lowercased()
+        return format.hasPrefix("amazon") || format == "lc-rec" ? amazon : movieLens
     }
 
     /// The text of `item`: `"Label: value."` for every slot the item has a non-blank value for,

@@ -9,12 +9,14 @@ struct IngestCommand: ParsableCommand {
         discussion: """
         PATH is a file or a directory. Formats: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")); \
         detected from file names and the first line unless --format is given. `.gz` files are \
-        decompressed while streaming. Everything is stored in one transaction: on a bad line (reported \
-        as file:line: what was expected) or a kill, the store is left exactly as it was. Ingesting the \
-        same files again is a no-op.
+        decompressed while streaming. An LC-Rec / LETTER folder (X.inter.json with each user's items \
+        oldest first, optional X.item.json; X.index*.json files are ignored) has no times: the \
+        position of an interaction in X.inter.json stands in for its timestamp. Everything is stored \
+        in one transaction: on a bad line (reported as file:line: what was expected) or a kill, the \
+        store is left exactly as it was. Ingesting the same files again is a no-op.
         """)
 
-    @Argument(help: "Raw dump: a directory (u.data/u.item, ratings.dat, ratings.csv, *.inter, reviews + meta) or one file.")
+    @Argument(help: "Raw dump: a directory (u.data/u.item, ratings.dat, ratings.csv, *.inter, reviews + meta, X.inter.json + X.item.json) or one file.")
     var path: String
 
     @Option(name: .long, help: "Name to store the data set under (default: the directory or file name).")
@@ -63,6 +65,7 @@ struct IngestCommand: ParsableCommand {
             print("  skipped:      \(grouped(summary.report.skippedLines)) bad lines, e.g.")
             for reason in summary.report.skipReasons { print("    \(reason)") }
         }
+        for note in summary.report.notes { print("  note:         \(note)") }
         for file in meta.sourceFiles { print("  source:       \(file.path) (\(grouped(file.bytes)) bytes, sha256 \(file.sha256.prefix(12))…)") }
     }
 

@@ -80,4 +80,44 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(capped.report.skippedLines, 2)
         XCTAssertEqual(capped.report.skipReasons.count, 1)
     }
+
+    // MARK: LC-Rec JSON documents
+
+    private let lcRecInteractions = "a JSON object mapping user ids to lists of item ids"
+
+    func testLCRecSyntaxErrorsNameTheLineAndColumn() {
+        assertDatasetError(try load("lc-rec-bad/syntax.inter.json", .lcRec),
+                           "syntax.inter.json:3: expected \(lcRecInteractions): expected ',' or ']' at column 13")
+        assertDatasetError(try load("lc-rec-bad/truncated.inter.json", .lcRec),
+                           "truncated.inter.json:4: expected \(lcRecInteractions): expected a closing bracket at column 10")
+        assertDatasetError(try load("lc-rec-bad/trailing.inter.json", .lcRec),
+                           "trailing.inter.json:4: expected \(lcRecInteractions): expected end of file at column 1")
+        assertDatasetError(try load("lc-rec-bad/no-users.inter.json", .lcRec),
+                           "no-users.inter.json:1: expected \(lcRecInteractions), found an object with no users")
+    }
+
+    func testLCRecBadUsers() {
+        assertDatasetError(try load("lc-rec-bad/empty-list.inter.json", .lcRec),
+                           #"empty-list.inter.json:5: user "7" has no items (expected a non-empty list of item ids)"#)
+        assertDatasetError(try load("lc-rec-bad/not-list.inter.json", .lcRec),
+                           #"not-list.inter.json:3: expected a list of item ids for user "7", found "12""#)
+        assertDatasetError(try load("lc-rec-bad/bad-id.inter.json", .lcRec),
+                           #"bad-id.inter.json:3: expected item ids as strings or integers for user "7", found 1.5"#)
+        assertDatasetError(try load("lc-rec-bad/duplicate-user.inter.json", .lcRec),
+                           #"duplicate-user.inter.json:4: user "1" occurs a second time (first at line 2); expected each user once"#)
+    }
+
+    func testLCRecItemFileProblems() {
+        assertDatasetError(try load("lc-rec-missing-item", .lcRec),
+                           #"Shop.inter.json:3: item "3" and 1 more have no record in Shop.item.json; expected every item of the interactions to be described there"#)
+        assertDatasetError(try load("lc-rec-bad-record", .lcRec),
+                           #"Shop.item.json:3: expected a JSON object of item fields for item "2", found "Two""#)
+    }
+
+    func testLCRecEmptyFile() throws {
+        let directory = try makeTemporaryDirectory(self)
+        try Data("\n\n".utf8).write(to: URL(fileURLWithPath: "\(directory)/Empty.inter.json"))
+        assertDatasetError(try loadDataset(at: directory, name: "bad"),
+                           "Empty.inter.json:1: expected \(lcRecInteractions), found an empty file")
+    }
 }
