@@ -1,0 +1,95 @@
+import FeatureStore
+import Foundation
+import ItemLLM
+import NeuralNet
+import SemanticIDs
+
+/// The semantic IDs of one data set's catalogue, kept in the feature store as a versioned
+/// artefact so a rerun with the same inputs (data set version, item embeddings, tokenizer
+/// settings) reads them instead of fitting again, and the generative ranker finds the codes its
+/// vocabulary is made of.
+///
+/// Artefact name: `<dataset>/semantic-ids/v<dataset version>/<embedding key>/<tokenizer key>`,
+/// where the embedding key is the item-embedding artefact's own key
+/// (`<model>/<template>/<tokens>`, see `CatalogueEmbeddings.artifactName`) and the tokenizer key
+/// is `SemanticIDTokenizer.Configuration.key`. The payload is the tokenizer in safetensors
+/// (codes, raw codes, codebooks, standardisation); the registry record names the embedding
+/// artefact and version it was fitted on and carries the quality report.
+public struct SemanticIDCatalogue {
+    /// The fitted tokenizer (its `codes` are the catalogue's unique semantic IDs).
+    public let tokenizer: SemanticIDTokenizer
+    /// The prefix trie of `tokenizer.codes`.
+    public let trie: SemanticIDTrie
+    /// The registry record it was read from or written as.
+    public let artifact: Artifact
+    /// Whether the codes came from the store (true) or were fitted by this call.
+    public let wasStored: Bool
+
+    /// The artefact name for `configuration` over the item embeddings `embeddingArtifact` of
+    /// version `datasetVersion` of `dataset`.
+    public static func artifactName(dataset: String, datasetVersion: Int, embeddingArtifact: String,
+                                    configuration: SemanticIDTokenizer.Configuration) -> String {
+        let embeddingKey = embeddingArtifact.components(separatedBy: "/item-embeddings/v\(datasetVersion)/").last ?? embeddingArtifact
+        return "\(dataset)/semantic-ids/v\(datasetVersion)/\(embeddingKey)/\(configuration.key)"
+    }
+
+    /// The semantic IDs of `itemLLM`'s catalogue under `configuration`: read from `store` when
+    /// the same data set version, item embeddings and settings were fitted before, otherwise
+    /// fitted now and registered (one write transaction; a failed fit writes nothing).
+    ///
+    /// - Parameters:
+    ///   - itemLLM: the catalogue's item-LLM embeddings, registered in `store` (its `artifact`).
+    ///   - dataset, datasetVersion: the stored data set's name and version.
+    /// - Throws: `SemanticIDError` for bad settings, or when the embeddings are not in a store.
+    public static func prepare(itemLLM: ItemLLMCatalogue, dataset: String, datasetVersion: Int, store: FeatureStore,
+                               configuration: SemanticIDTokenizer.Configuration,
+                               progress: ((String) -> Void)? = nil) throws -> SemanticIDCatalogue {
+        guard let embeddingArtifact = itemLLM.artifact else {
+            throw SemanticIDError.invalidInput("semantic IDs need item embeddings registered in the feature store")
+        }
+        let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact.name,
+                                configuration: configuration)
+        if let stored = try latest(named: name, in: store),
+           stored.artifact.metadata["embeddingArtifactVersion"] == String(embeddingArtifact.version),
+           stored.tokenizer.codes.count == itemLLM.count {
+            return stored
+        }
+        let embeddings = itemLLM.embeddings
+        let tokenizer = try SemanticIDTokenizer.fit(embeddings: embeddings.values, dim: embeddings.dim,
+                                                    configuration: configuration, progress: progress)
+        let trie = try SemanticIDTrie(tokenizer.codes)
+        let report = tokenizer.qualityReport(name: "llmrec \(configuration.method.rawValue)", embeddings: embeddings.values)
+        let payload = try Safetensors.encode(try tokenizer.safetensorsContents())
+        let artifact = try store.write { transaction in
+            try transaction.registerArtifact(named: name, blob: [UInt8](payload), metadata: [
+                "datasetVersion": String(datasetVersion),
+                "embeddingArtifact": embeddingArtifact.name,
+                "embeddingArtifactVersion": String(embeddingArtifact.version),
+                "tokenizer": configuration.key,
+                "items": String(tokenizer.codes.count),
+                "levels": String(tokenizer.codes.levels),
+                "quality": String(decoding: try JSONEncoder().encode(report), as: UTF8.self),
+            ])
+        }
+        return SemanticIDCatalogue(tokenizer: tokenizer, trie: trie, artifact: artifact, wasStored: false)
+    }
+
+    /// The latest registered version of `name`, or nil when there is none.
+    /// - Throws: `SemanticIDError.invalidInput` when the stored payload does not decode.
+    public static func latest(named name: String, in store: FeatureStore) throws -> SemanticIDCatalogue? {
+        let found: (Artifact, [UInt8]?)? = try store.read { transaction in
+            guard let artifact = try transaction.latestArtifact(named: name) else { return nil }
+            return (artifact, try transaction.withArtifactBlob(named: name, version: artifact.version) { Array($0) })
+        }
+        guard let (artifact, blob) = found else { return nil }
+        guard let blob else { throw SemanticIDError.invalidInput("\(store.path): \(name) v\(artifact.version) has no payload") }
+        let tokenizer: SemanticIDTokenizer
+        do {
+            tokenizer = try SemanticIDTokenizer(contents: try Safetensors.decode(Data(blob)))
+        } catch let error as SafetensorsError {
+            throw SemanticIDError.invalidInput("\(store.path): \(name) v\(artifact.version): \(error)")
+        }
+        return SemanticIDCatalogue(tokenizer: tokenizer, trie: try SemanticIDTrie(tokenizer.codes), artifact: artifact,
+                                   wasStored: true)
+    }
+}

@@ -1,0 +1,46 @@
+import SeededRandom
+import SemanticIDs
+import XCTest
+
+final class SemanticIDTrieTests: XCTestCase {
+    func testFlatLayoutOfAHandBuiltTrie() throws {
+        // Items: 0 -> (1, 0), 1 -> (0, 2), 2 -> (1, 3), 3 -> (0, 1)
+        let codes = try SemanticIDCodes(codes: [1, 0, 0, 2, 1, 3, 0, 1], codebookSizes: [2, 4])
+        let trie = try SemanticIDTrie(codes)
+        XCTAssertEqual(trie.nodeCount, 1 + 2 + 4)
+        XCTAssertEqual(trie.code, [-1, 0, 1, 1, 2, 0, 3])
+        XCTAssertEqual(trie.item, [-1, -1, -1, 3, 1, 0, 2])
+        XCTAssertEqual(Array(trie.validNextCodes(of: SemanticIDTrie.root)), [0, 1])
+        XCTAssertEqual(Array(trie.validNextCodes(of: 1)), [1, 2])
+        XCTAssertEqual(Array(trie.validNextCodes(of: 2)), [0, 3])
+        XCTAssertEqual(trie.item(forCode: [1, 3]), 2)
+        XCTAssertNil(trie.item(forCode: [1, 2]))
+        XCTAssertNil(trie.item(forCode: [1]), "an inner node is not an item")
+        XCTAssertEqual(trie.levelRanges, [1..<3, 3..<7])
+        XCTAssertEqual(trie.itemCount, 4)
+    }
+
+    /// Property: every item's tuple walks to its own leaf, every walk of valid codes ends at an item.
+    func testEveryItemIsReachableAndEveryLeafIsAnItem() throws {
+        var random = SplitMix64(seed: 3)
+        var tuples = Set<[Int32]>()
+        while tuples.count < 500 { tuples.insert((0..<3).map { _ in Int32(random.nextIndex(below: 12)) }) }
+        let ordered = Array(tuples)
+        let codes = try SemanticIDCodes(codes: ordered.flatMap { $0 }, codebookSizes: [12, 12, 12])
+        let trie = try SemanticIDTrie(codes)
+        for (item, tuple) in ordered.enumerated() { XCTAssertEqual(trie.item(forCode: tuple), item) }
+        for node in 0..<trie.nodeCount {
+            let next = Array(trie.validNextCodes(of: node))
+            XCTAssertEqual(next, next.sorted())
+            XCTAssertEqual(Set(next).count, next.count)
+        }
+        XCTAssertEqual(trie.levelRanges.last!.filter { trie.item[$0] >= 0 }.count, 500)
+    }
+
+    func testSharedCodesAreRejected() throws {
+        let codes = try SemanticIDCodes(codes: [1, 1, 0, 0, 1, 1], codebookSizes: [2, 2])
+        XCTAssertThrowsError(try SemanticIDTrie(codes)) {
+            XCTAssertEqual("\($0)", "invalid input: items 0 and 2 share the code [1, 1]; make the codes unique first")
+        }
+    }
+}
