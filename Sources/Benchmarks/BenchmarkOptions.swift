@@ -30,6 +30,15 @@ struct BenchmarkOptions {
     var itemLLMEncoding = true
     /// The pretrained item LLM (`--item-llm`).
     var itemLLMDirectory = "Data/minilm"
+    /// Items of the generated catalogue the semantic-ID section quantises (`--semantic-ids-items`;
+    /// 0 leaves it out).
+    var semanticIDItems = 1_000_000
+    /// Run the semantic-ID section (off with `--no-semantic-ids`).
+    var semanticIDs = true
+    /// Run only the sgemm reference and the semantic-ID section (`--semantic-ids-only`).
+    var semanticIDsOnly = false
+    /// The Amazon Office data set (LC-Rec layout) for the semantic-ID section (`--office`).
+    var officeDirectory = "../shared/data/amazon-office"
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
 
@@ -50,6 +59,10 @@ struct BenchmarkOptions {
       6. the item LLM (all-MiniLM-L6-v2) encoding the ML-100K catalogue: items/s, tokens/s and
          GFLOP/s against sgemm (target >= 0.5), and one fine-tuning step of its top layer;
       7. HLLM seconds per epoch with the item LLM frozen and with its top layer fine-tuned.
+      8. semantic IDs: residual k-means (3 x 256) and the RQ-VAE on the Amazon Office catalogue
+         (item-LLM embeddings) and on a generated 1,000,000 x 384 catalogue, with k-means's
+         GFLOP/s against the same distance GEMMs alone (targets: Office k-means < 1 s, RQ-VAE
+         < 60 s; generated k-means within 3x of its GEMMs).
 
     OPTIONS:
       --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
@@ -67,6 +80,11 @@ struct BenchmarkOptions {
       --hllm-epochs N   HLLM epochs timed per variant (default 2; 0 skips the HLLM speed section)
       --no-item-llm     skip the item-LLM encoding section
       --item-llm DIR    the pretrained item LLM (default Data/minilm; `make setup`)
+      --no-semantic-ids skip the semantic-ID section
+      --semantic-ids-only  run only the sgemm reference and the semantic-ID section
+      --semantic-ids-items N  items of the generated catalogue (default 1000000; 0 leaves it out)
+      --office DIR      the Amazon Office LC-Rec folder (default ../shared/data/amazon-office;
+                        skipped with a note when absent)
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -121,6 +139,15 @@ struct BenchmarkOptions {
                 hllmEpochs = epochs
             case "--no-item-llm": itemLLMEncoding = false
             case "--item-llm": itemLLMDirectory = try value(of: flag)
+            case "--no-semantic-ids": semanticIDs = false
+            case "--semantic-ids-only": semanticIDsOnly = true
+            case "--semantic-ids-items":
+                let text = try value(of: flag)
+                guard let items = Int(text.replacingOccurrences(of: "_", with: "")), items >= 0 else {
+                    throw UsageError("--semantic-ids-items expects a non-negative integer, got '\(text)'")
+                }
+                semanticIDItems = items
+            case "--office": officeDirectory = try value(of: flag)
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested
             default: throw UsageError("unknown argument '\(flag)'")

@@ -56,6 +56,8 @@ struct BenchmarkReport: Codable {
     var itemLLM: ItemLLMBenchmarkResult?
     /// HLLM's seconds per epoch, frozen and fine-tuned item LLM.
     var hllm: HLLMBenchmarkResult?
+    /// Residual k-means and RQ-VAE fitting speed.
+    var semanticIDs: SemanticIDsBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -74,6 +76,7 @@ struct BenchmarkReport: Codable {
         if let sasrec { sections.append(sasrec.markdownSection()) }
         if let itemLLM { sections.append(itemLLM.markdownSection()) }
         if let hllm { sections.append(hllm.markdownSection()) }
+        if let semanticIDs { sections.append(semanticIDs.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 

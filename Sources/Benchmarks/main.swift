@@ -15,6 +15,12 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         report.gemm = GEMMResult.measure()
 
         try FileManager.default.createDirectory(atPath: options.generatedDirectory, withIntermediateDirectories: true)
+        func measureSemanticIDs() throws {
+            report.semanticIDs = try SemanticIDsBenchmarkResult.measure(
+                officeDirectory: options.officeDirectory, itemLLMDirectory: options.itemLLMDirectory,
+                generatedItems: options.semanticIDItems, scratchDirectory: options.generatedDirectory)
+        }
+        if options.semanticIDsOnly { return try measureSemanticIDs() }
         report.export = try ExportResult.measure(users: options.exportUsers, items: 50_000, repeats: options.exportRepeats,
                                                  scratchDirectory: options.generatedDirectory)
         if options.exportOnly { return }
@@ -51,6 +57,7 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
             progress("HLLM speed on ml-100k")
             report.hllm = try HLLMBenchmarkResult.measure(experiment: experiment, epochs: options.hllmEpochs)
         }
+        if options.semanticIDs { try measureSemanticIDs() }
     }
     report.totalSeconds = totalSeconds
     return report

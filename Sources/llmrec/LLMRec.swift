@@ -13,5 +13,6 @@ struct LLMRec: ParsableCommand {
         `recommend` serve top-K lists. `pipeline` does all of it on MovieLens-100K (what `make run` runs).
         """,
         subcommands: [IngestCommand.self, EvaluateCommand.self, LeaderboardCommand.self, TrainCommand.self,
-                      RecommendCommand.self, ExportCommand.self, PipelineCommand.self, SimulateCommand.self])
+                      RecommendCommand.self, ExportCommand.self, PipelineCommand.self, SimulateCommand.self,
+                      SemanticIDsCommand.self])
 }

@@ -10,8 +10,10 @@ struct PipelineCommand: ParsableCommand {
         abstract: "The whole pipeline on one dump: ingest, evaluate every model, print the leaderboard.",
         discussion: """
         What `make run` runs on MovieLens-100K: ingest DATA into the store (a no-op when already \
-        there), evaluate every model under the standard protocol (reports in <reports>/<dataset>/), \
-        then print the leaderboard and write it, with an SVG chart, next to the reports.
+        there), build the catalogue's semantic IDs (residual k-means over the item LLM's \
+        embeddings; quality report in <reports>/<dataset>/semantic-ids.json), evaluate every model \
+        under the standard protocol (reports in <reports>/<dataset>/), then print the leaderboard \
+        and write it, with an SVG chart, next to the reports.
         """)
 
     @Option(name: .long, help: "Raw dump to ingest (file or directory).")
@@ -22,6 +24,9 @@ struct PipelineCommand: ParsableCommand {
 
     @Option(name: .long, help: "Worker threads for ranking (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Build the semantic IDs (the default settings of `llmrec semantic-ids`).")
+    var semanticIDs = true
 
     @OptionGroup var experimentOptions: ExperimentOptions
     @OptionGroup var storeOptions: StoreOptions
@@ -46,7 +51,16 @@ struct PipelineCommand: ParsableCommand {
                       + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
 
         var experiment = try experimentOptions.experiment(in: store)
-        try itemLLMOptions.attach(to: &experiment, for: modelNames, store: store, status: status)
+        try itemLLMOptions.attach(to: &experiment, for: modelNames, always: semanticIDs, store: store, status: status)
+        if semanticIDs {
+            let built = try prepareSemanticIDs(experiment: experiment, store: store, configuration: .init(), status: status)
+            let report = built.tokenizer.qualityReport(name: "llmrec rkmeans", embeddings: experiment.itemLLM!.embeddings.values)
+            let file = try writeSemanticIDReport([report], dataset: experiment.dataset.name, artifact: built.artifact,
+                                                 reportsDirectory: experimentOptions.reportsDirectory)
+            status.finish(String(format: "semantic IDs: collision rate before de-duplication %.3f, text neighbours sharing code 1: %.3f (chance %.4f); report in %@",
+                                 report.collisionRateBeforeDeduplication ?? 0, report.neighbourhood[0].share,
+                                 report.neighbourhood[0].chance, file.path))
+        }
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
         for model in modelNames {
             _ = try evaluateAndWrite(model: model, overrides: [:], experiment: experiment, selection: selection,

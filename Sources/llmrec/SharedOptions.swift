@@ -103,10 +103,11 @@ struct ItemLLMOptions: ParsableArguments {
     /// The model folder, checked.
     func directory() throws -> ModelDirectory { try ModelDirectory(path: itemLLM) }
 
-    /// Attaches the item LLM to `experiment` when one of `models` reads item text; embeddings are
-    /// cached in `store` (which must be writable then).
-    func attach(to experiment: inout Experiment, for models: [String], store: FeatureStore, status: StatusLine) throws {
-        guard models.contains(where: ModelRegistry.readsItemText) else { return }
+    /// Attaches the item LLM to `experiment` when one of `models` reads item text, or when
+    /// `always` (for semantic IDs); embeddings are cached in `store` (which must be writable then).
+    func attach(to experiment: inout Experiment, for models: [String], always: Bool = false, store: FeatureStore,
+                status: StatusLine) throws {
+        guard always || models.contains(where: ModelRegistry.readsItemText) else { return }
         try experiment.attachItemLLM(modelDirectory: try directory(), store: store, maxTokens: itemTokens) { line in
             status.update(line)
         }
