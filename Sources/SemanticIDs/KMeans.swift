@@ -5,7 +5,8 @@ import SeededRandom
 /// deterministic.
 ///
 /// Distances go through `NearestCentroid` (one `sgemm` per block of points). Like faiss, the
-/// centroids are trained on a seeded sample of at most `maxPointsPerCentroid × clusters` points,
+/// centroids are trained on a seeded sample of at most `maxPointsPerCentroid × clusters` points
+/// (seeded by k-means++ on a smaller sample of `seedingPointsPerCentroid × clusters`),
 /// which changes little in quality and bounds the cost on large catalogues; every point is then
 /// assigned to its nearest final centroid. A cluster left empty after an assignment step is
 /// re-seeded with the point farthest from its centroid (each such point used once per step).
@@ -20,6 +21,9 @@ public struct KMeans: Sendable {
         public var tolerance: Double = 1e-4
         /// The training sample holds at most this many points per centroid (faiss's default 256).
         public var maxPointsPerCentroid: Int = 256
+        /// k-means++ seeds from a sample of at most this many points per centroid (each seed costs
+        /// a pass over the points it draws from).
+        public var seedingPointsPerCentroid: Int = 32
         /// Seed of the sample and of the k-means++ draws.
         public var seed: UInt64 = 42
 
@@ -110,7 +114,14 @@ public struct KMeans: Sendable {
 
     private func lloyd(_ points: UnsafeBufferPointer<Float>, dim: Int, random: inout SplitMix64) -> Result {
         let n = points.count / dim, k = configuration.clusters
-        var centroids = Self.kMeansPlusPlus(points, dim: dim, clusters: k, random: &random)
+        var seedingPoints = [Float]()
+        if let seedSample = Self.trainingSample(n: n, limit: k * configuration.seedingPointsPerCentroid, random: &random) {
+            seedingPoints.reserveCapacity(seedSample.count * dim)
+            for point in seedSample { seedingPoints += points[point * dim..<(point + 1) * dim] }
+        }
+        var centroids = seedingPoints.isEmpty
+            ? Self.kMeansPlusPlus(points, dim: dim, clusters: k, random: &random)
+            : seedingPoints.withUnsafeBufferPointer { Self.kMeansPlusPlus($0, dim: dim, clusters: k, random: &random) }
         var result = Result(centroids: [], assignments: [], distances: [], iterations: 0, reseededClusters: 0,
                             distanceEvaluations: 0)
         var previousError = Double.infinity

@@ -59,12 +59,8 @@ public struct ResidualCodebooks: Equatable, Sendable {
             let (assignments, distances) = residual.withUnsafeBufferPointer { points in
                 centroids[level].withUnsafeBufferPointer { NearestCentroid.assign(points: points, centroids: $0, dim: dim) }
             }
-            let codebook = centroids[level]
-            for point in 0..<n {
-                let code = Int(assignments[point])
-                codes[point * levels + level] = Int32(code)
-                for j in 0..<dim { residual[point * dim + j] -= codebook[code * dim + j] }
-            }
+            for point in 0..<n { codes[point * levels + level] = assignments[point] }
+            Self.subtractAssigned(centroids[level], codes: assignments, from: &residual, dim: dim)
             lastDistances = distances
         }
         let squaredErrors = (0..<n).map { point -> Float in
@@ -86,6 +82,18 @@ public struct ResidualCodebooks: Equatable, Sendable {
             }
         }
         return result
+    }
+
+    /// `residual[i] −= centroids[codes[i]]` for every `[dim]` row `i`.
+    static func subtractAssigned(_ centroids: [Float], codes: [Int32], from residual: inout [Float], dim: Int) {
+        centroids.withUnsafeBufferPointer { centroids in
+            residual.withUnsafeMutableBufferPointer { residual in
+                for (point, code) in codes.enumerated() {
+                    SIMDKernels.axpy(-1, UnsafeBufferPointer(rebasing: centroids[Int(code) * dim..<(Int(code) + 1) * dim]),
+                                     UnsafeMutableBufferPointer(rebasing: residual[point * dim..<(point + 1) * dim]))
+                }
+            }
+        }
     }
 
     /// Scales every `[dim]` row of `values` to unit length (a zero row stays zero) and multiplies

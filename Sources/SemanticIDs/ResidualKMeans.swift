@@ -61,10 +61,7 @@ public struct ResidualKMeans: Sendable {
                 clusters: configuration.codebookSize, maxIterations: configuration.maxIterations,
                 maxPointsPerCentroid: configuration.maxPointsPerCentroid, seed: configuration.seed &+ UInt64(level)))
             let result = try residual.withUnsafeBufferPointer { try kmeans.fit($0, dim: dim) }
-            for (point, cluster) in result.assignments.enumerated() {
-                let code = Int(cluster)
-                for j in 0..<dim { residual[point * dim + j] -= result.centroids[code * dim + j] }
-            }
+            ResidualCodebooks.subtractAssigned(result.centroids, codes: result.assignments, from: &residual, dim: dim)
             centroids.append(result.centroids)
             results.append(result)
         }

@@ -4,8 +4,9 @@ import NeuralNet
 extension SemanticIDTokenizer {
     /// Everything needed to restore the tokenizer, as safetensors: `codes` `[n, levels′]`,
     /// `rawCodes` `[n, levels]` (codes are stored as float32, exact below 2²⁴), `codebook.<l>`
-    /// `[K, dim]`, `standardization.mean` and `.std` `[dim]`; the configuration, codebook sizes,
-    /// fit time and reconstruction error in the metadata.
+    /// `[K, dim]`, `standardization.mean` and `.std` `[dim]`, and for the RQ-VAE its weights under
+    /// `rqvae.` (its own metadata under `rqvae.` keys); the configuration, codebook sizes, fit
+    /// time and reconstruction error in the metadata.
     public func safetensorsContents() throws -> Safetensors.Contents {
         var tensors: [String: Safetensors.Tensor] = [
             "codes": Safetensors.Tensor(shape: [codes.count, codes.levels], values: codes.codes.map(Float.init)),
@@ -16,15 +17,23 @@ extension SemanticIDTokenizer {
         for (level, centroids) in codebooks.centroids.enumerated() {
             tensors["codebook.\(level)"] = Safetensors.Tensor(shape: [centroids.count / codebooks.dim, codebooks.dim], values: centroids)
         }
-        let metadata: [String: String] = [
+        var metadata: [String: String] = [
             "configuration": String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self),
             "codebookSizes": codes.codebookSizes.map(String.init).joined(separator: ","),
             "normalizesResiduals": String(codebooks.normalizesResiduals),
             "fitSeconds": String(fitSeconds),
             "relativeReconstructionError": String(relativeReconstructionError),
         ]
+        if let rqvae {
+            let checkpoint = rqvae.safetensorsContents()
+            for (name, tensor) in checkpoint.tensors { tensors[Self.rqvaePrefix + name] = tensor }
+            for (key, value) in checkpoint.metadata { metadata[Self.rqvaePrefix + key] = value }
+        }
         return Safetensors.Contents(tensors: tensors, metadata: metadata)
     }
+
+    /// The prefix of the RQ-VAE's tensors and metadata keys.
+    static let rqvaePrefix = "rqvae."
 
     /// Restores a tokenizer written by `safetensorsContents()`.
     /// - Throws: `SemanticIDError.invalidInput` when a tensor or a metadata entry is missing or inconsistent.
@@ -63,9 +72,18 @@ extension SemanticIDTokenizer {
             throw SemanticIDError.invalidInput("stored codebooks differ in width")
         }
         let rawSizes = Array(repeating: configuration.codebookSize, count: configuration.levels)
+        var rqvae: RQVAE?
+        if configuration.method == .rqvae {
+            let strip = { (name: String) in name.hasPrefix(Self.rqvaePrefix) ? String(name.dropFirst(Self.rqvaePrefix.count)) : nil }
+            var checkpoint = Safetensors.Contents(tensors: [:])
+            for (name, tensor) in contents.tensors { if let inner = strip(name) { checkpoint.tensors[inner] = tensor } }
+            for (key, value) in contents.metadata { if let inner = strip(key) { checkpoint.metadata[inner] = value } }
+            rqvae = try RQVAE(checkpoint: checkpoint)
+        }
         self.init(configuration: configuration, standardization: Standardization(mean: mean, std: std),
                   codebooks: ResidualCodebooks(dim: dim, centroids: centroids,
                                                normalizesResiduals: contents.metadata["normalizesResiduals"] == "true"),
+                  rqvae: rqvae,
                   rawCodes: try codeSet("rawCodes", sizes: rawSizes), codes: try codeSet("codes", sizes: sizes),
                   fitSeconds: fitSeconds, relativeReconstructionError: error)
         guard self.codes.count == rawCodes.count else { throw SemanticIDError.invalidInput("stored codes and raw codes differ in length") }

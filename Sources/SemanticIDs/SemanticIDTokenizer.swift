@@ -65,13 +65,17 @@ public struct SemanticIDTokenizer: Sendable {
     public let standardization: Standardization
     /// The residual codebooks (over standardised vectors, or over RQ-VAE latents).
     public let codebooks: ResidualCodebooks
+    /// The trained RQ-VAE (method `rqvae` only): its encoder maps standardised vectors to the
+    /// latents `codebooks` quantise.
+    public let rqvae: RQVAE?
     /// The quantiser's codes before de-duplication, `[n, levels]`.
     public private(set) var rawCodes: SemanticIDCodes
     /// The unique codes, `[n, levels]` (balanced) or `[n, levels + 1]` (extra level).
     public private(set) var codes: SemanticIDCodes
     /// Seconds to fit (standardisation, quantiser, de-duplication).
     public let fitSeconds: Double
-    /// `√(Σ‖x − x̂‖² / Σ‖x‖²)` over the training items, in the standardised space.
+    /// `√(Σ‖x − x̂‖² / Σ‖x‖²)` over the training items, in the standardised space (for the
+    /// RQ-VAE, x̂ is the decoder's output from the quantised latent).
     public let relativeReconstructionError: Double
 
     /// Fits a tokenizer on `embeddings` `[n, dim]` (row `i` is item `i`).
@@ -86,26 +90,50 @@ public struct SemanticIDTokenizer: Sendable {
         let start = Date()
         let standardization = Standardization(fitting: embeddings, dim: dim)
         let standardized = standardization.apply(to: embeddings)
-        var kmeans = ResidualKMeans.Configuration()
-        kmeans.levels = configuration.levels
-        kmeans.codebookSize = configuration.codebookSize
-        kmeans.normalizesResiduals = configuration.normalizesResiduals
-        kmeans.seed = configuration.seed
-        progress?("residual k-means: \(configuration.levels) levels of \(configuration.codebookSize) codes")
-        let codebooks = try ResidualKMeans(kmeans).fit(standardized, dim: dim).codebooks
-        let encoding = codebooks.encode(standardized)
+        let codebooks: ResidualCodebooks, encoding: ResidualCodebooks.Encoding, rqvae: RQVAE?
+        var squaredError = 0.0
+        switch configuration.method {
+        case .residualKMeans:
+            var kmeans = ResidualKMeans.Configuration()
+            kmeans.levels = configuration.levels
+            kmeans.codebookSize = configuration.codebookSize
+            kmeans.normalizesResiduals = configuration.normalizesResiduals
+            kmeans.seed = configuration.seed
+            progress?("residual k-means: \(configuration.levels) levels of \(configuration.codebookSize) codes")
+            codebooks = try ResidualKMeans(kmeans).fit(standardized, dim: dim).codebooks
+            encoding = codebooks.encode(standardized)
+            rqvae = nil
+            squaredError = encoding.squaredErrors.reduce(0.0) { $0 + Double($1) }
+        case .rqvae:
+            var settings = RQVAE.Configuration()
+            settings.levels = configuration.levels
+            settings.codebookSize = configuration.codebookSize
+            settings.seed = configuration.seed
+            if let epochs = configuration.rqvaeEpochs { settings.epochs = epochs }
+            let model = try RQVAE.train(points: standardized, dim: dim, configuration: settings) { epoch in
+                progress?(String(format: "RQ-VAE: epoch %d/%d, reconstruction %.4f, quantisation %.4f",
+                                 epoch.epoch, settings.epochs, epoch.reconstructionLoss, epoch.quantizationLoss))
+            }
+            codebooks = model.codebooks
+            encoding = model.encode(standardized)
+            rqvae = model
+            for (x, reconstructed) in zip(standardized, model.reconstruct(standardized)) {
+                squaredError += Double(x - reconstructed) * Double(x - reconstructed)
+            }
+        }
         let codes = try UniqueCodes.make(encoding.codes, strategy: configuration.unique, encoding: encoding,
                                          lastCodebook: codebooks.centroids[codebooks.levels - 1], dim: codebooks.dim)
         let squaredNorm = standardized.reduce(0.0) { $0 + Double($1) * Double($1) }
-        let squaredError = encoding.squaredErrors.reduce(0.0) { $0 + Double($1) }
         return SemanticIDTokenizer(configuration: configuration, standardization: standardization, codebooks: codebooks,
-                                   rawCodes: encoding.codes, codes: codes, fitSeconds: Date().timeIntervalSince(start),
+                                   rqvae: rqvae, rawCodes: encoding.codes, codes: codes,
+                                   fitSeconds: Date().timeIntervalSince(start),
                                    relativeReconstructionError: squaredNorm > 0 ? (squaredError / squaredNorm).squareRoot() : 0)
     }
 
     /// What the quantiser makes of `embeddings` `[n, dim]` (raw codes, not de-duplicated).
     public func quantize(_ embeddings: [Float]) -> ResidualCodebooks.Encoding {
-        codebooks.encode(standardization.apply(to: embeddings))
+        let standardized = standardization.apply(to: embeddings)
+        return rqvae?.encode(standardized) ?? codebooks.encode(standardized)
     }
 
     /// Codes a new item (a cold item, unseen when the codebooks were fitted) with the frozen

@@ -40,10 +40,13 @@ public struct Standardization: Equatable, Sendable, Codable {
     /// `values` `[n, dim]` standardised.
     public func apply(to values: [Float]) -> [Float] {
         precondition(values.count % dim == 0, "values are not [n, \(dim)]")
+        let scale = std.map { 1 / $0 }
         var result = values
-        for index in result.indices {
-            let j = index % dim
-            result[index] = (result[index] - mean[j]) / std[j]
+        result.withUnsafeMutableBufferPointer { result in
+            for row in 0..<result.count / dim {
+                let base = row * dim
+                for j in 0..<dim { result[base + j] = (result[base + j] - mean[j]) * scale[j] }
+            }
         }
         return result
     }

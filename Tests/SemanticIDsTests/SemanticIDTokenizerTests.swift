@@ -78,3 +78,23 @@ final class SemanticIDTokenizerTests: XCTestCase {
         XCTAssertThrowsError(try tokenizer.appendItem(embedding: [1, 2]))
     }
 }
+
+final class SemanticIDTokenizerRQVAETests: XCTestCase {
+    func testRQVAETokenizerRoundTripsAndCodesNewItems() throws {
+        var configuration = SemanticIDTokenizer.Configuration()
+        configuration.method = .rqvae
+        configuration.codebookSize = 8
+        configuration.rqvaeEpochs = 5
+        let points = clusteredPoints(clusters: 6, perCluster: 20, dim: 16, noise: 0.3)
+        var tokenizer = try SemanticIDTokenizer.fit(embeddings: points, dim: 16, configuration: configuration)
+        XCTAssertNotNil(tokenizer.rqvae)
+        XCTAssertEqual(tokenizer.codebooks.dim, 32, "the codebooks quantise the RQ-VAE's latents")
+        XCTAssertTrue(tokenizer.codes.isUnique)
+        XCTAssertEqual(tokenizer.quantize(points).codes, tokenizer.rawCodes)
+        let restored = try SemanticIDTokenizer(contents: try Safetensors.decode(try Safetensors.encode(try tokenizer.safetensorsContents())))
+        XCTAssertEqual(restored.quantize(points).codes, tokenizer.rawCodes, "the stored RQ-VAE encodes as the fitted one")
+        XCTAssertEqual(restored.codes, tokenizer.codes)
+        let tuple = try tokenizer.appendItem(embedding: Array(points[0..<16]))
+        XCTAssertEqual(try SemanticIDTrie(tokenizer.codes).item(forCode: tuple), 120)
+    }
+}
