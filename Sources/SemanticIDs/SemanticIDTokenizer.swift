@@ -154,10 +154,11 @@ public struct SemanticIDTokenizer: Sendable {
         return codes.tuple(of: codes.count - 1)
     }
 
-    /// The quality report of these codes against the item vectors they were made from.
-    public func qualityReport(name: String, embeddings: [Float]) -> CodeQualityReport {
+    /// The quality report of these codes, with neighbours taken from `embeddings` `[n, dim]` (the
+    /// item vectors the codes were made from, or the text part of them).
+    public func qualityReport(name: String, embeddings: [Float], dim: Int) -> CodeQualityReport {
         CodeQualityReport(name: name, method: configuration.key, codes: codes, rawCodes: rawCodes, embeddings: embeddings,
-                          dim: standardization.dim, relativeReconstructionError: relativeReconstructionError,
+                          dim: dim, relativeReconstructionError: relativeReconstructionError,
                           fitSeconds: fitSeconds)
     }
 }

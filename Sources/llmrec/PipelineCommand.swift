@@ -54,7 +54,8 @@ struct PipelineCommand: ParsableCommand {
         try itemLLMOptions.attach(to: &experiment, for: modelNames, always: semanticIDs, store: store, status: status)
         if semanticIDs {
             let built = try prepareSemanticIDs(experiment: experiment, store: store, configuration: .init(), status: status)
-            let report = built.tokenizer.qualityReport(name: "llmrec rkmeans", embeddings: experiment.itemLLM!.embeddings.values)
+            let embeddings = experiment.itemLLM!.embeddings
+            let report = built.tokenizer.qualityReport(name: "llmrec rkmeans", embeddings: embeddings.values, dim: embeddings.dim)
             let file = try writeSemanticIDReport([report], dataset: experiment.dataset.name, artifact: built.artifact,
                                                  reportsDirectory: experimentOptions.reportsDirectory)
             status.finish(String(format: "semantic IDs: collision rate before de-duplication %.3f, text neighbours sharing code 1: %.3f (chance %.4f); report in %@",

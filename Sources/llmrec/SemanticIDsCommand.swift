@@ -43,6 +43,9 @@ struct SemanticIDsCommand: ParsableCommand {
     @Option(name: .long, help: "rqvae: training epochs (default: the RQ-VAE's own default).")
     var rqvaeEpochs: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Append N iALS item factors, fitted on the training part of the leave-one-out split only, to each item's text embedding before quantising (LETTER's idea: codes that reflect co-interaction as well as text). 0: text only.", valueName: "N"))
+    var collaborativeFactors: Int = 0
+
     @Option(name: .long, help: "Seed of every random choice; the same seed gives the same codes.")
     var seed: UInt64 = 42
 
@@ -62,6 +65,7 @@ struct SemanticIDsCommand: ParsableCommand {
         guard (2...65_536).contains(codebookSize) else { throw ValidationError("--codebook-size must lie in 2...65536") }
         guard (1...8).contains(levels) else { throw ValidationError("--levels must lie in 1...8") }
         if let rqvaeEpochs, rqvaeEpochs < 1 { throw ValidationError("--rqvae-epochs must be at least 1") }
+        guard (0...1_024).contains(collaborativeFactors) else { throw ValidationError("--collaborative-factors must lie in 0...1024") }
     }
 
     var tokenizerConfiguration: SemanticIDTokenizer.Configuration {
@@ -85,10 +89,15 @@ struct SemanticIDsCommand: ParsableCommand {
         let imported = try importFile.map { path in (path, try LCRecIndexFile.read(path: path).codes(forItemIDs: itemIDs)) }
         try experiment.attachItemLLM(modelDirectory: try itemLLMOptions.directory(), store: store,
                                      maxTokens: itemLLMOptions.itemTokens) { status.update($0) }
+        let collaborative = collaborativeFactors == 0 ? nil : CollaborativeItemVectors(
+            factors: collaborativeFactors,
+            training: TrainingData(numUsers: experiment.split.numUsers, numItems: experiment.split.numItems,
+                                   sequences: experiment.split.train))
         let semanticIDs = try prepareSemanticIDs(experiment: experiment, store: store, configuration: tokenizerConfiguration,
-                                                 status: status)
+                                                 collaborative: collaborative, status: status)
         let embeddings = experiment.itemLLM!.embeddings
-        var codeSets = [semanticIDs.tokenizer.qualityReport(name: "llmrec \(method.rawValue)", embeddings: embeddings.values)]
+        let name = "llmrec \(method.rawValue)" + (collaborative.map { " " + $0.key } ?? "")
+        var codeSets = [semanticIDs.tokenizer.qualityReport(name: name, embeddings: embeddings.values, dim: embeddings.dim)]
         if let (path, codes) = imported {
             codeSets.append(CodeQualityReport(name: "imported " + (path as NSString).lastPathComponent, method: "LC-Rec index file",
                                               codes: codes, rawCodes: nil, embeddings: embeddings.values, dim: embeddings.dim,
@@ -108,11 +117,13 @@ struct SemanticIDsCommand: ParsableCommand {
 /// Reads or fits the semantic IDs of `experiment`'s catalogue (its item LLM attached) and says
 /// which on `status`.
 func prepareSemanticIDs(experiment: Experiment, store: FeatureStore, configuration: SemanticIDTokenizer.Configuration,
-                        status: StatusLine) throws -> SemanticIDCatalogue {
+                        collaborative: CollaborativeItemVectors? = nil, status: StatusLine) throws -> SemanticIDCatalogue {
     let metadata = try store.datasetMetadata(named: experiment.dataset.name)
     let semanticIDs = try SemanticIDCatalogue.prepare(itemLLM: experiment.itemLLM!, dataset: experiment.dataset.name,
                                                       datasetVersion: metadata?.version ?? 0, store: store,
-                                                      configuration: configuration) { status.update($0) }
+                                                      configuration: configuration, collaborative: collaborative) {
+        status.update($0)
+    }
     let codes = semanticIDs.tokenizer.codes
     status.finish("semantic IDs: \(grouped(codes.count)) items, \(codes.levels) levels (\(codes.codebookSizes.map(String.init).joined(separator: " x "))), "
                   + (semanticIDs.wasStored ? "read from the store" : "fitted in \(seconds(semanticIDs.tokenizer.fitSeconds))")

@@ -1,8 +1,36 @@
 import FeatureStore
 import Foundation
 import ItemLLM
+import LinearAlgebra
 import NeuralNet
 import SemanticIDs
+
+/// Collaborative item vectors to concatenate with the item-LLM embeddings before quantising
+/// (LETTER's idea, Wang et al. 2024: codes that reflect both text and co-interaction): iALS item
+/// factors fitted on `training` (the training part of a split only, so no held-out interaction
+/// shapes the codes). Items without interactions get zero factors.
+public struct CollaborativeItemVectors {
+    /// iALS factors per item.
+    public var factors: Int
+    /// The interactions iALS is fitted on.
+    public var training: TrainingData
+
+    /// iALS with `factors` factors on `training`.
+    public init(factors: Int, training: TrainingData) {
+        self.factors = factors
+        self.training = training
+    }
+
+    /// The part of the artefact key naming this input (`+ials64`).
+    public var key: String { "+ials\(factors)" }
+
+    /// `[numItems, factors]` iALS item factors.
+    func itemVectors() throws -> Matrix {
+        let model = IALS(config: IALS.Config(factors: factors))
+        try model.fit(training)
+        return model.itemFactors
+    }
+}
 
 /// The semantic IDs of one data set's catalogue, kept in the feature store as a versioned
 /// artefact so a rerun with the same inputs (data set version, item embeddings, tokenizer
@@ -28,9 +56,10 @@ public struct SemanticIDCatalogue {
     /// The artefact name for `configuration` over the item embeddings `embeddingArtifact` of
     /// version `datasetVersion` of `dataset`.
     public static func artifactName(dataset: String, datasetVersion: Int, embeddingArtifact: String,
-                                    configuration: SemanticIDTokenizer.Configuration) -> String {
+                                    configuration: SemanticIDTokenizer.Configuration,
+                                    collaborative: CollaborativeItemVectors? = nil) -> String {
         let embeddingKey = embeddingArtifact.components(separatedBy: "/item-embeddings/v\(datasetVersion)/").last ?? embeddingArtifact
-        return "\(dataset)/semantic-ids/v\(datasetVersion)/\(embeddingKey)/\(configuration.key)"
+        return "\(dataset)/semantic-ids/v\(datasetVersion)/\(embeddingKey)\(collaborative?.key ?? "")/\(configuration.key)"
     }
 
     /// The semantic IDs of `itemLLM`'s catalogue under `configuration`: read from `store` when
@@ -40,25 +69,39 @@ public struct SemanticIDCatalogue {
     /// - Parameters:
     ///   - itemLLM: the catalogue's item-LLM embeddings, registered in `store` (its `artifact`).
     ///   - dataset, datasetVersion: the stored data set's name and version.
+    ///   - collaborative: collaborative item vectors to append to each embedding (nil: text only).
+    ///     A cold item coded later (`SemanticIDTokenizer.appendItem`) then takes its embedding
+    ///     followed by `collaborative.factors` zeros.
     /// - Throws: `SemanticIDError` for bad settings, or when the embeddings are not in a store.
     public static func prepare(itemLLM: ItemLLMCatalogue, dataset: String, datasetVersion: Int, store: FeatureStore,
                                configuration: SemanticIDTokenizer.Configuration,
+                               collaborative: CollaborativeItemVectors? = nil,
                                progress: ((String) -> Void)? = nil) throws -> SemanticIDCatalogue {
         guard let embeddingArtifact = itemLLM.artifact else {
             throw SemanticIDError.invalidInput("semantic IDs need item embeddings registered in the feature store")
         }
         let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact.name,
-                                configuration: configuration)
+                                configuration: configuration, collaborative: collaborative)
         if let stored = try latest(named: name, in: store),
            stored.artifact.metadata["embeddingArtifactVersion"] == String(embeddingArtifact.version),
            stored.tokenizer.codes.count == itemLLM.count {
             return stored
         }
         let embeddings = itemLLM.embeddings
-        let tokenizer = try SemanticIDTokenizer.fit(embeddings: embeddings.values, dim: embeddings.dim,
-                                                    configuration: configuration, progress: progress)
+        var inputs = embeddings.values, inputDim = embeddings.dim
+        if let collaborative {
+            progress?("iALS item factors (\(collaborative.factors)) for the semantic IDs")
+            let factors = try collaborative.itemVectors()
+            inputs = (0..<embeddings.count).flatMap { item in
+                Array(embeddings.values[item * embeddings.dim..<(item + 1) * embeddings.dim]) + factors.row(item)
+            }
+            inputDim += collaborative.factors
+        }
+        let tokenizer = try SemanticIDTokenizer.fit(embeddings: inputs, dim: inputDim, configuration: configuration,
+                                                    progress: progress)
         let trie = try SemanticIDTrie(tokenizer.codes)
-        let report = tokenizer.qualityReport(name: "llmrec \(configuration.method.rawValue)", embeddings: embeddings.values)
+        let report = tokenizer.qualityReport(name: "llmrec \(configuration.method.rawValue)", embeddings: embeddings.values,
+                                             dim: embeddings.dim)
         let payload = try Safetensors.encode(try tokenizer.safetensorsContents())
         let artifact = try store.write { transaction in
             try transaction.registerArtifact(named: name, blob: [UInt8](payload), metadata: [
@@ -66,6 +109,7 @@ public struct SemanticIDCatalogue {
                 "embeddingArtifact": embeddingArtifact.name,
                 "embeddingArtifactVersion": String(embeddingArtifact.version),
                 "tokenizer": configuration.key,
+                "collaborativeFactors": String(collaborative?.factors ?? 0),
                 "items": String(tokenizer.codes.count),
                 "levels": String(tokenizer.codes.levels),
                 "quality": String(decoding: try JSONEncoder().encode(report), as: UTF8.self),
