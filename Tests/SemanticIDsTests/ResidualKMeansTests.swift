@@ -1,4 +1,4 @@
-@testable import SemanticIDs
+import SemanticIDs
 import XCTest
 
 final class ResidualKMeansTests: XCTestCase {
