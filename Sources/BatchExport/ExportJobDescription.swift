@@ -8,6 +8,8 @@ public struct ExportJobDescription: Codable, Equatable, Sendable {
     public var datasetVersion: Int
     public var model: String
     public var modelVersion: Int
+    /// SHA-256 of the saved model file served (nil for a model made in memory).
+    public var modelSHA256: String?
     public var k: Int
     public var format: ExportFormat
     /// `"i/N"`.
@@ -27,6 +29,7 @@ public struct ExportJobDescription: Codable, Equatable, Sendable {
         datasetVersion = source.datasetVersion
         model = source.model
         modelVersion = source.modelVersion
+        modelSHA256 = source.modelSHA256
         k = request.k
         format = request.format
         shard = request.shard.description

@@ -17,10 +17,12 @@ public struct ExportSource {
     public let datasetVersion: Int
     public let model: String
     public let modelVersion: Int
+    /// SHA-256 of the saved model file the scorer was restored from (nil for a model made in memory).
+    public let modelSHA256: String?
 
     /// A source; `userIDs` and `histories` have one entry per user, `itemIDs` one per scored item.
     public init(scorer: any RankingScorer, userIDs: [String], itemIDs: [String], histories: [[Int32]],
-                dataset: String, datasetVersion: Int, model: String, modelVersion: Int) {
+                dataset: String, datasetVersion: Int, model: String, modelVersion: Int, modelSHA256: String? = nil) {
         precondition(userIDs.count == histories.count, "one history per user")
         precondition(itemIDs.count == scorer.numItems, "one item id per scored item")
         self.scorer = scorer
@@ -31,5 +33,6 @@ public struct ExportSource {
         self.datasetVersion = datasetVersion
         self.model = model
         self.modelVersion = modelVersion
+        self.modelSHA256 = modelSHA256
     }
 }

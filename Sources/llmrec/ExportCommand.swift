@@ -63,6 +63,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "With --verify: the number of shards expected.")
     var shards: Int = 1
 
+    @Flag(name: .long, help: "Serve a model trained on an older version of the data set (new users are served from their histories) instead of refusing.")
+    var allowStaleModel = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
 
@@ -88,7 +91,11 @@ struct ExportCommand: ParsableCommand {
         let shardSpec = try ShardSpec(parsing: shard)
         let store = try storeOptions.open(readOnly: format != .lmdb && !ModelRegistry.readsItemText(model))
         let trained = try TrainedModel.load(from: store, dataset: dataset, model: model,
-                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil)
+                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil,
+                                              allowStale: allowStaleModel)
+        if trained.datasetVersion != Int(trained.artifact.metadata["datasetVersion"] ?? "") {
+            StatusLine().finish("serving \(model) trained on \(dataset) v\(trained.artifact.metadata["datasetVersion"] ?? "?") for v\(trained.datasetVersion) (--allow-stale-model): \(grouped(trained.usersNewSinceTraining)) users added since training are served from their histories")
+        }
         let data = trained.dataset
         var request = ExportRequest(k: k)
         request.format = format
@@ -100,7 +107,7 @@ struct ExportCommand: ParsableCommand {
         request.allowedItems = try allow.map { try itemIndices(listedIn: $0, flag: "--allow", data: data) }
         let source = ExportSource(scorer: trained.recommender, userIDs: data.userIDs, itemIDs: data.itemIDs,
                                   histories: trained.histories, dataset: dataset, datasetVersion: trained.datasetVersion,
-                                  model: model, modelVersion: trained.artifact.version)
+                                  model: model, modelVersion: trained.artifact.version, modelSHA256: trained.modelSHA256)
         let engine = try ExportEngine(source: source, request: request, folder: folder,
                                       store: format == .lmdb ? store : nil)
         let status = StatusLine()

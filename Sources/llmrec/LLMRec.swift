@@ -14,5 +14,5 @@ struct LLMRec: ParsableCommand {
         """,
         subcommands: [IngestCommand.self, EvaluateCommand.self, LeaderboardCommand.self, TrainCommand.self,
                       RecommendCommand.self, ExportCommand.self, PipelineCommand.self, SimulateCommand.self,
-                      SemanticIDsCommand.self])
+                      SemanticIDsCommand.self, ModelsCommand.self])
 }

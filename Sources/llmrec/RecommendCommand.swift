@@ -9,8 +9,10 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "Print the top-K items, with titles, for one user.",
         discussion: """
-        Uses the latest model recorded by `llmrec train` for the data set, fit on all of its \
-        interactions; the user's history is excluded from the list. USER is the raw user id of the \
+        Loads the latest model saved by `llmrec train` for the data set (fit once on all of its \
+        interactions; nothing is trained here) and scores the user's history; the history is \
+        excluded from the list. A model trained on an older version of the data set is refused \
+        unless --allow-stale-model is given. USER is the raw user id of the \
         source data (for MovieLens, the number in the ratings file).
         """)
 
@@ -29,6 +31,9 @@ struct RecommendCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print the user's most recent history.")
     var showHistory = false
 
+    @Flag(name: .long, help: "Serve a model trained on an older version of the data set (new users are served from their histories) instead of refusing.")
+    var allowStaleModel = false
+
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
 
@@ -39,7 +44,11 @@ struct RecommendCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open(readOnly: !ModelRegistry.readsItemText(model))
         let trained = try TrainedModel.load(from: store, dataset: dataset, model: model,
-                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil)
+                                              itemLLM: ModelRegistry.readsItemText(model) ? itemLLMOptions.directory() : nil,
+                                              allowStale: allowStaleModel)
+        if trained.datasetVersion != Int(trained.artifact.metadata["datasetVersion"] ?? "") {
+            StatusLine().finish("serving \(model) trained on \(dataset) v\(trained.artifact.metadata["datasetVersion"] ?? "?") for v\(trained.datasetVersion) (--allow-stale-model): \(grouped(trained.usersNewSinceTraining)) users added since training are served from their histories")
+        }
         let (data, artifact, recommender) = (trained.dataset, trained.artifact, trained.recommender)
         guard let userIndex = data.userIDs.firstIndex(of: user) else {
             throw ValidationError("user '\(user)' is not in \(dataset) (\(grouped(data.numUsers)) users, e.g. \(data.userIDs.prefix(3).joined(separator: ", ")))")

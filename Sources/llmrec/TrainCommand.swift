@@ -10,11 +10,12 @@ struct TrainCommand: ParsableCommand {
         abstract: "Choose a model's hyperparameters on validation and fit it on all interactions.",
         discussion: """
         Runs the validation half of the standard protocol (every grid point fit on the training part, \
-        ranked on validation; --set pins hyperparameters), then fits the best configuration on every \
-        interaction of the data set and records it in the store's artefact registry as \
-        model/<dataset>/<model> (a new version each time) for `llmrec recommend`. The collaborative-\
-        filtering baselines refit from the recorded configuration in about a second, so their weights \
-        are not written to disk.
+        ranked on validation; --set pins hyperparameters), then fits the best configuration once on \
+        every interaction of the data set and saves it: the fitted state as safetensors in \
+        <store>/models/<dataset>/<model>/, recorded in the store's artefact registry as \
+        model/<dataset>/<model> (a new version each time) with its SHA-256, the data set version, \
+        the configuration and the training summary. `recommend`, `export` and `simulate` load that \
+        file and never train; `llmrec models` lists what was trained.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -50,19 +51,21 @@ struct TrainCommand: ParsableCommand {
 
         let start = Date()
         let recommender = try ModelRegistry.candidates(for: model, overrides: chosen, itemLLM: experiment.itemLLM)[0].make()
-        try recommender.fit(experiment.allInteractionsTrainingData())
+        let training = experiment.allInteractionsTrainingData()
+        try recommender.fit(training)
         let fitSeconds = Date().timeIntervalSince(start)
-
-        var metadata = chosen.mapKeys { "config.\($0)" }
-        metadata["model"] = model
-        metadata["dataset"] = dataset
-        metadata["datasetVersion"] = String(try store.datasetMetadata(named: dataset)?.version ?? 0)
-        metadata["fitSeconds"] = String(format: "%.3f", fitSeconds)
-        if let best { metadata["validationNDCG@10"] = String(format: "%.5f", best.metric) }
-        let artifact = try store.write { try $0.registerArtifact(named: TrainedModel.artifactName(dataset: dataset, model: model),
-                                                                  metadata: metadata) }
+        guard let persistent = recommender as? any PersistentRecommender else {
+            throw ValidationError("\(model) cannot save its fitted state")
+        }
+        var facts = ["fitSeconds": String(format: "%.3f", fitSeconds)]
+        if let best { facts["validationNDCG@10"] = String(format: "%.5f", best.metric) }
+        for (key, value) in recommender.fitSummary.counts { facts["fit." + key] = String(value) }
+        let artifact = try TrainedModel.save(persistent, config: chosen, facts: facts, dataset: dataset,
+                                             datasetVersion: try store.datasetMetadata(named: dataset)?.version ?? 0,
+                                             trainedUsers: training.numUsers, store: store)
         status.finish("fit \(model) on \(grouped(experiment.dataset.interactions.count)) interactions in \(seconds(fitSeconds))")
-        print("trained \(artifact.name) version \(artifact.version)")
+        print("trained \(artifact.name) version \(artifact.version): \(artifact.path ?? "") in \(storeOptions.store) "
+              + "(\(grouped(Int(artifact.metadata["bytes"] ?? "") ?? 0)) bytes, sha256 \(artifact.metadata["sha256"]?.prefix(12) ?? "")…)")
         for key in chosen.keys.sorted() { print("  \(key) = \(chosen[key]!)") }
         if let best { print(String(format: "  validation NDCG@10 = %.4f", best.metric)) }
     }

@@ -23,10 +23,10 @@ public final class EASE: ConfigurableRecommender {
     /// λ ∈ {100, 300, 1000, 3000}.
     public static let defaultGrid = [Config(l2: 100), Config(l2: 300), Config(l2: 1000), Config(l2: 3000)]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// The fitted weights B, `[numItems, numItems]`, zero diagonal; row i holds item i's
     /// contributions to every item's score.
-    public private(set) var weights = Matrix(rows: 0, cols: 0)
+    public internal(set) var weights = Matrix(rows: 0, cols: 0)
 
     public init(config: Config = Config()) {
         precondition(config.l2 > 0, "EASE needs l2 > 0")

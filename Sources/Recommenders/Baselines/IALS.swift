@@ -47,15 +47,15 @@ public final class IALS: ConfigurableRecommender {
                                      Config(factors: 64, alpha: 20, regularization: 30),
                                      Config(factors: 128, alpha: 10, regularization: 10)]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// Item factors Y, `[numItems, factors]`.
-    public private(set) var itemFactors = Matrix(rows: 0, cols: 0)
+    public internal(set) var itemFactors = Matrix(rows: 0, cols: 0)
     /// User factors X of the training users, `[numUsers, factors]`.
     public private(set) var userFactors = Matrix(rows: 0, cols: 0)
     /// The training objective after each iteration, `[iterations]`; non-increasing up to rounding.
     public private(set) var lossHistory: [Double] = []
     /// `YᵀY + λI` of the final item factors, `[factors, factors]`, shared by every fold-in.
-    private var itemGramPlusRegularization = Matrix(rows: 0, cols: 0)
+    var itemGramPlusRegularization = Matrix(rows: 0, cols: 0)
 
     public init(config: Config = Config()) {
         precondition(config.factors > 0 && config.iterations >= 0, "IALS needs factors > 0 and iterations >= 0")

@@ -31,14 +31,14 @@ public final class ItemKNN: ConfigurableRecommender {
                                      Config(neighbors: 100, shrink: 0), Config(neighbors: 200, shrink: 0),
                                      Config(neighbors: 50, shrink: 10), Config(neighbors: 200, shrink: 10)]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// For each history item h, the candidates j with h ∈ N(j), in CSR form: `[numItems + 1]` offsets
     /// into `candidateIDs` and `candidateSimilarities`.
-    private var candidateStart: [Int] = []
+    var candidateStart: [Int] = []
     /// Candidate item ids, `[nnz]`, ascending within each history item.
-    private var candidateIDs: [Int32] = []
+    var candidateIDs: [Int32] = []
     /// `sim(h, j)` aligned with `candidateIDs`, `[nnz]`.
-    private var candidateSimilarities: [Float] = []
+    var candidateSimilarities: [Float] = []
 
     public init(config: Config = Config()) {
         precondition(config.neighbors > 0 && config.shrink >= 0, "ItemKNN needs neighbors > 0 and shrink >= 0")

@@ -10,9 +10,9 @@ public final class MostPop: ConfigurableRecommender {
     /// The single (empty) configuration.
     public static let defaultGrid = [Config()]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// Training popularity per item (distinct users), `[numItems]`; empty before `fit`.
-    public private(set) var popularity: [Float] = []
+    public internal(set) var popularity: [Float] = []
 
     public init(config: Config = Config()) {
         self.config = config

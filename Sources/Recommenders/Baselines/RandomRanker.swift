@@ -18,7 +18,7 @@ public final class RandomRanker: ConfigurableRecommender {
     /// The single configuration.
     public static let defaultGrid = [Config()]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
 
     public init(config: Config = Config()) {
         self.config = config

@@ -121,16 +121,16 @@ public final class HLLM: Recommender {
     /// The configuration this instance was built with.
     public let config: Config
     /// Catalogue size of the last `fit` (0 before).
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// Epochs, losses, per-epoch internal validation NDCG@10 and timings of the last `fit`.
-    public private(set) var trainingSummary: TrainingLoop.Summary?
+    public internal(set) var trainingSummary: TrainingLoop.Summary?
     /// Builds the item text features for a configuration; called once per `fit`.
-    private let makeFeatures: (Config) throws -> any ItemTextFeatures
+    let makeFeatures: (Config) throws -> any ItemTextFeatures
     /// The features object of the last `fit` (its trainable layers as trained).
-    private var features: (any ItemTextFeatures)?
-    private var network: HLLMNetwork?
+    var features: (any ItemTextFeatures)?
+    var network: HLLMNetwork?
     /// Every item's representation `[numItems, dim]` with the current weights.
-    private var representations: [Float] = []
+    var representations: [Float] = []
 
     /// A model with `config` whose item text features come from `itemFeatures` (called at the
     /// start of every `fit`, so each fit starts from fresh features, e.g. pretrained item-LLM
@@ -192,7 +192,7 @@ public final class HLLM: Recommender {
     private func publish(_ trainer: HLLMTrainer) {
         network = trainer.network
         features = trainer.features
-        representations = trainer.allRepresentations()
+        representations = trainer.network.allRepresentations(features: trainer.features, numItems: trainer.numItems)
     }
 
     /// Scores every item for each history: `h_last · r_j` with `h_last` the user model's last hidden
@@ -264,15 +264,20 @@ public final class HLLM: Recommender {
     }
 }
 
-/// Errors of `HLLM.fit`.
+/// Errors of `HLLM.fit` and `HLLM.restoreFittedState`.
 public enum HLLMError: Error, Equatable, CustomStringConvertible {
     /// The features factory returned features for `features` items, the catalogue has `items`.
     case featureCountMismatch(features: Int, items: Int)
+    /// A saved state was trained on other item text features than the model now gets (`what`
+    /// differs: their width, or the checksum of frozen features).
+    case itemFeaturesChanged(String)
 
     public var description: String {
         switch self {
         case let .featureCountMismatch(features, items):
             return "hllm: the item text features cover \(features) items, the catalogue has \(items)"
+        case let .itemFeaturesChanged(what):
+            return "hllm: the item text features differ from those the saved model was trained with (\(what)); retrain it"
         }
     }
 }

@@ -1,3 +1,4 @@
+import ItemLLM
 import LinearAlgebra
 import NeuralNet
 import SeededRandom
@@ -51,6 +52,22 @@ struct HLLMNetwork {
         var representations = tower.forward(features)
         if itemIDs != nil { VectorMath.add(itemIDs!.forward(items), into: &representations) }
         return representations
+    }
+
+    /// Representations of every catalogue item `[numItems, dim]` with the current weights (inference
+    /// mode), cold items included; features are computed in chunks of `chunk` items. What the model
+    /// scores with, after `fit` and after restoring a saved state alike.
+    func allRepresentations(features: any ItemTextFeatures, numItems: Int, chunk: Int = 4096) -> [Float] {
+        var network = self
+        var features = features
+        var output: [Float] = []
+        output.reserveCapacity(numItems * dim)
+        for start in stride(from: 0, to: numItems, by: chunk) {
+            let items = (start..<min(start + chunk, numItems)).map { Int32($0) }
+            output.append(contentsOf: network.represent(features: features.forward(items: items, training: false),
+                                                        items: items))
+        }
+        return output
     }
 
     /// dLoss/dfeatures `[items, featureDim]` from dLoss/drepresentations `[items, dim]` of the last

@@ -193,19 +193,4 @@ struct HLLMTrainer {
         features.backward(network.representBackward(dRepresentations))
         return loss
     }
-
-    /// Representations of every catalogue item `[numItems, dim]` with the current weights
-    /// (inference mode), cold items included; features are computed in chunks of `chunk` items.
-    func allRepresentations(chunk: Int = 4096) -> [Float] {
-        var network = network
-        var features = features
-        var output: [Float] = []
-        output.reserveCapacity(numItems * config.dim)
-        for start in stride(from: 0, to: numItems, by: chunk) {
-            let items = (start..<min(start + chunk, numItems)).map { Int32($0) }
-            output.append(contentsOf: network.represent(features: features.forward(items: items, training: false),
-                                                        items: items))
-        }
-        return output
-    }
 }

@@ -82,9 +82,9 @@ public final class SASRec: ConfigurableRecommender {
     /// objective); each point trains for minutes, so the grid is one point.
     public static let defaultGrid = [Config()]
     public let config: Config
-    public private(set) var numItems = 0
+    public internal(set) var numItems = 0
     /// Epochs, losses, validation metrics and timings of the last `fit`.
-    public private(set) var trainingSummary: TrainingLoop.Summary?
+    public internal(set) var trainingSummary: TrainingLoop.Summary?
 
     /// Epochs run, the best (restored) epoch and mean seconds per training epoch of the last `fit`.
     public var fitSummary: FitSummary {
