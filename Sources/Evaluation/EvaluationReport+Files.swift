@@ -33,10 +33,14 @@ extension EvaluationReport {
         try decoder.decode(EvaluationReport.self, from: Data(contentsOf: file))
     }
 
-    /// Every report (`*.json`) in one dataset's folder, `reports/<dataset>/`, sorted by model name.
+    /// Every model's report in one dataset's folder, `reports/<dataset>/`, sorted by model name:
+    /// the `*.json` files whose top-level object names a `model` (other reports share the folder,
+    /// e.g. `semantic-ids.json`, the semantic-ID quality report).
     public static func loadAll(datasetDirectory: URL) throws -> [EvaluationReport] {
-        try FileManager.default.contentsOfDirectory(at: datasetDirectory, includingPropertiesForKeys: nil)
+        struct Kind: Decodable { var model: String? }
+        return try FileManager.default.contentsOfDirectory(at: datasetDirectory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
+            .filter { try JSONDecoder().decode(Kind.self, from: Data(contentsOf: $0)).model != nil }
             .map(load(from:))
             .sorted { $0.model < $1.model }
     }

@@ -32,6 +32,9 @@ final class EvaluationReportTests: XCTestCase {
         try makeReport(model: "ease", ndcgPerUser: [0.1, 0.2]).write(to: directory)
         try makeReport(model: "ease", ndcgPerUser: [0.3, 0.2]).write(to: directory)  // replaces the first
         try makeReport(model: "mostpop", dataset: "other", ndcgPerUser: [0.1, 0.1]).write(to: directory)
+        // Another kind of report in the same folder (the semantic-ID quality report) is not a model's.
+        try Data(#"{"dataset": "tiny", "codeSets": []}"#.utf8)
+            .write(to: directory.appendingPathComponent("tiny/semantic-ids.json"))
         let reports = try EvaluationReport.loadAll(datasetDirectory: directory.appendingPathComponent("tiny"))
         XCTAssertEqual(reports.map(\.model), ["ease", "sasrec"])
         XCTAssertEqual(reports[0].perUserTest.values["NDCG@10"], [0.3, 0.2])

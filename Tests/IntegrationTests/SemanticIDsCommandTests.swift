@@ -183,4 +183,17 @@ final class SemanticIDsCommandTests: XCTestCase {
         XCTAssertEqual(imported["items"] as? Int, 2_420)
         XCTAssertGreaterThan(try XCTUnwrap(levelOneUsage(imported)), 0.9)
     }
+
+    /// `llmrec pipeline` (what `make run` runs) builds the semantic IDs beside the model reports, and
+    /// the leaderboard reads that folder without mistaking the quality report for a model's.
+    func testThePipelineBuildsSemanticIDsAndStillPrintsTheLeaderboard() throws {
+        let reports = directory.appendingPathComponent("reports")
+        let run = try CommandRun.run(llmrec, ["pipeline", "--data", try TestEnvironment.movieLens100K(), "--models", "mostpop,random",
+                                              "--store", directory.appendingPathComponent("store").path,
+                                              "--item-llm", try itemLLMFolder(), "--reports", reports.path])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertTrue(run.standardError.contains("semantic IDs: 1,682 items"), run.standardError)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reports.appendingPathComponent("ml-100k/semantic-ids.json").path))
+        XCTAssertTrue(run.standardOutput.contains("| mostpop |") || run.standardOutput.contains("MostPop"), run.standardOutput)
+    }
 }
