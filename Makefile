@@ -8,8 +8,11 @@ RELEASE = -c release $(CPU_FLAGS)
 STORE ?= store
 RUN_ARGS ?=
 NOTEBOOK_ARGS ?=
+# `make fuzz`: seconds per fuzz target (README "Reliability: fuzzing"); FUZZ_TARGETS picks targets.
+FUZZ_SECONDS ?= 180
+FUZZ_TARGETS ?=
 
-.PHONY: setup build run test bench notebook notebook-hllm notebook-ab clean
+.PHONY: setup build run test bench fuzz notebook notebook-hllm notebook-ab clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +30,10 @@ test: setup
 bench: setup
 	@$(SWIFT) build $(RELEASE) --product Benchmarks
 	@.build/release/Benchmarks
+
+# libFuzzer targets for every reader of outside files, each run for FUZZ_SECONDS (not part of `test`).
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash scripts/fuzz.sh
 
 notebook: setup
 	@$(SWIFT) build $(RELEASE) --product MovieLensBaselines

@@ -12,6 +12,9 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
     case checksumMismatch(path: String, expected: String, found: String)
     /// `--verify` found shards or parts missing.
     case incomplete(String)
+    /// A manifest file that is not one: not JSON, a field missing or of the wrong type, a negative
+    /// count, a part name that is not a file name in the folder.
+    case badManifest(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         case .checksumMismatch(let path, let expected, let found):
             return "\(path) has SHA-256 \(found), the manifest records \(expected)"
         case .incomplete(let detail): return "export incomplete: \(detail)"
+        case .badManifest(let path, let reason):
+            return "\(path) is not a valid export manifest: \(String(reason.map { $0.isNewline ? " " : $0 }))"
         }
     }
 }

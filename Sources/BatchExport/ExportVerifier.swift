@@ -13,7 +13,8 @@ public enum ExportVerifier {
     }
 
     /// Verifies the `shards` manifests in `folder` (and, for `lmdb` exports, the parts in `store`).
-    /// - Throws: `ExportError.incomplete` naming the missing shards or the mismatching part.
+    /// - Throws: `ExportError.incomplete` naming the missing shards, `.checksumMismatch` naming the
+    ///   mismatching part, `.badManifest` for a manifest that cannot be read.
     public static func verify(folder: URL, shards: Int, store: FeatureStore? = nil) throws -> Result {
         guard shards >= 1 else { throw ExportError.incomplete("--shards must be at least 1") }
         var result = Result(shards: shards, parts: 0, users: 0, rows: 0)
@@ -35,9 +36,15 @@ public enum ExportVerifier {
                                                        expected: part.sha256, found: found)
                 }
             }
+            let users = result.users.addingReportingOverflow(manifest.users)
+            let rows = result.rows.addingReportingOverflow(manifest.rows)
+            guard !users.overflow, !rows.overflow else {
+                throw ExportError.badManifest(path: folder.appendingPathComponent(ExportManifest.fileName(for: spec)).path,
+                                              reason: "users or rows too large (the shards add up to more than \(Int.max))")
+            }
             result.parts += manifest.parts.count
-            result.users += manifest.users
-            result.rows += manifest.rows
+            result.users = users.partialValue
+            result.rows = rows.partialValue
         }
         if !missing.isEmpty {
             throw ExportError.incomplete("no manifest yet for shard(s) \(missing.joined(separator: ", ")) in \(folder.path)")

@@ -14,6 +14,10 @@ public final class LineReader {
     private let input: InputFile
     private let bufferSize: Int
 
+    /// How far past a bad line a `.gz` file is decompressed to see whether gzip fails (then that
+    /// failure is the error): 4 MiB of text, a few milliseconds.
+    static let drainLimit = 4 << 20
+
     /// Opens `path`. Throws `DatasetError` for a missing file or a directory.
     public init(path: String, bufferSize: Int = 1 << 20) throws {
         precondition(bufferSize > 0, "buffer size must be positive")
@@ -33,7 +37,9 @@ public final class LineReader {
     /// agree (only an unfinished line at the end of the read is consumed but not yet passed on). It
     /// does not run for the read that finds the end of input.
     /// A `\r` before `\n` is dropped. A last line without `\n` is passed with `isTerminated == false`.
-    /// Throws what `body` throws, read errors, and a gzip failure (non-zero exit status).
+    /// Throws what `body` throws, read errors, and a gzip failure (`file.gz: compressed data is
+    /// truncated or corrupt (gzip: ...)`, no line number), also in place of what `body` threw when
+    /// gzip fails within `drainLimit` decompressed bytes after it.
     public func forEachLine(afterRead: () -> Void = {}, _ body: (Line) throws -> Void) throws {
         var capacity = bufferSize
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -73,8 +79,11 @@ public final class LineReader {
                               number: lineNumber, isTerminated: false))
             }
         } catch {
+            // Text cut short or garbled by damaged `.gz` data fails to parse first: report the
+            // compressed data rather than its symptom (gzip only fails once its input ends).
+            let failure = input.compressedDataFailure(drainingUpTo: Self.drainLimit)
             input.abandon()
-            throw error
+            throw failure ?? error
         }
         try input.finish()
     }

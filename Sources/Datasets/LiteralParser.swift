@@ -15,9 +15,16 @@ struct LiteralParser {
         var quote: UInt8
     }
 
+    /// The deepest nesting of lists and objects `parseValue` accepts. It recurses once per level,
+    /// so this bounds its stack use (100,000 `[` would otherwise overflow the stack); JSON written by
+    /// people and programs stays far below (Foundation's JSON parser stops at 512 too).
+    static let maximumDepth = 512
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private let dialect: StructuredValue.Dialect
     private var position = 0
+    /// Lists and objects `parseValue` is inside of.
+    private var depth = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dialect: StructuredValue.Dialect) {
         self.bytes = bytes
@@ -64,10 +71,16 @@ struct LiteralParser {
 
     // MARK: Values
 
-    /// Parses the value at the current position into a tree.
+    /// Parses the value at the current position into a tree; throws past `maximumDepth` levels.
     mutating func parseValue() throws -> StructuredValue {
         skipWhitespace()
         guard let byte = peek() else { throw error("a value") }
+        let opensLevel = byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") || (byte == UInt8(ascii: "(") && dialect == .python)
+        if opensLevel {
+            guard depth < Self.maximumDepth else { throw error("at most \(Self.maximumDepth) nested lists and objects") }
+            depth += 1
+        }
+        defer { if opensLevel { depth -= 1 } }
         switch byte {
         case UInt8(ascii: "{"):
             position += 1

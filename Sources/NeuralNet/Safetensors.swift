@@ -60,7 +60,9 @@ public enum Safetensors {
         return data
     }
 
-    /// Parses file bytes; throws `SafetensorsError` naming what is wrong.
+    /// Parses file bytes; throws `SafetensorsError` naming what is wrong (also for negative or
+    /// overflowing shapes and for tensors whose bytes overlap, so no header makes it allocate more
+    /// than the file holds).
     public static func decode(_ data: Data) throws -> Contents {
         guard data.count >= 8 else { throw SafetensorsError.truncated("the 8-byte header length is missing") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
@@ -73,6 +75,10 @@ public enum Safetensors {
             throw SafetensorsError.badHeader("the header is not a JSON object")
         }
         var contents = Contents(tensors: [:])
+        // Every entry is checked before anything is allocated: sizes come from the file, so they are
+        // checked for sign and overflow before any arithmetic, and tensors may not share bytes (then
+        // the values decoded never exceed the file's size, whatever the header says).
+        var entries: [(name: String, shape: [Int], bytes: Range<Int>)] = []
         for (name, entry) in header {
             if name == "__metadata__" {
                 guard let metadata = entry as? [String: String] else { throw SafetensorsError.badHeader("__metadata__ is not a string map") }
@@ -84,12 +90,29 @@ public enum Safetensors {
                 throw SafetensorsError.badHeader("tensor '\(name)' lacks dtype, shape or data_offsets")
             }
             guard dtype == "F32" else { throw SafetensorsError.unsupportedType(name: name, dtype: dtype) }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * 4, dataStart + offsets[1] <= data.count else {
+            var count = 1
+            for dimension in shape {
+                let product = count.multipliedReportingOverflow(by: dimension)
+                guard dimension >= 0, !product.overflow else {
+                    throw SafetensorsError.badHeader("tensor '\(name)': shape \(shape) has a negative dimension or too many elements")
+                }
+                count = product.partialValue
+            }
+            let byteCount = count.multipliedReportingOverflow(by: 4)
+            guard !byteCount.overflow, offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == byteCount.partialValue,
+                  offsets[1] <= data.count - dataStart else {
                 throw SafetensorsError.badHeader("tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) and the file")
             }
-            let start = data.startIndex + dataStart + offsets[0]
-            let values = data.subdata(in: start..<start + count * 4).withUnsafeBytes { raw in
+            entries.append((name, shape, offsets[0]..<offsets[1]))
+        }
+        let nonEmpty = entries.filter { !$0.bytes.isEmpty }.sorted { ($0.bytes.lowerBound, $0.name) < ($1.bytes.lowerBound, $1.name) }
+        for (first, second) in zip(nonEmpty, nonEmpty.dropFirst()) where first.bytes.overlaps(second.bytes) {
+            throw SafetensorsError.badHeader("tensors '\(first.name)' and '\(second.name)' overlap (data_offsets \(first.bytes.lowerBound)..<\(first.bytes.upperBound) and \(second.bytes.lowerBound)..<\(second.bytes.upperBound))")
+        }
+        for (name, shape, bytes) in entries {
+            let start = data.startIndex + dataStart + bytes.lowerBound
+            let count = bytes.count / 4
+            let values = data.subdata(in: start..<start + bytes.count).withUnsafeBytes { raw in
                 (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
             }
             contents.tensors[name] = Tensor(shape: shape, values: values)
