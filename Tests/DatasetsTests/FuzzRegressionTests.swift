@@ -75,11 +75,15 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 
-    // MARK: File descriptors (every .gz file read leaked gzip's stderr pipe: the fuzzer slowed down
-    // as /proc/self/fd grew, and a long-lived process would run out of descriptors)
+    // MARK: Resources (every .gz file read leaked gzip's stderr pipe: the fuzzer slowed down as
+    // /proc/self/fd grew, and a long-lived process would run out of descriptors; gzip now runs
+    // through posix_spawn, not Foundation's Process, which also leaked memory per run)
 
     func testReadingGzipFilesLeaksNoFileDescriptors() throws {
-        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+        func openDescriptors() throws -> Int {
+            let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+            return entries.count
+        }
         guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("no /proc/self/fd") }
         let good = Fixture.path("ml-csv-gz/ratings.csv.gz")
         let truncated = Fixture.path("fuzz-regressions/truncated-gz/Toys_5.json.gz")
