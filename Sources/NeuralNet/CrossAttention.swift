@@ -2,7 +2,8 @@ import SeededRandom
 
 /// Multi-head cross-attention (Vaswani et al. 2017, §3.2.3, the encoder-decoder attention):
 /// queries from the decoder stream `x`, keys and values from an encoder `memory`; sequence `b` of
-/// `x` attends to all non-padding positions of sequence `b` of `memory` (no causal mask).
+/// `x` attends to all non-padding positions of sequence `b` of `memory`, or with `keyLimits` to a
+/// prefix of them per query row (see `ScaledDotProductAttention`).
 ///
 /// Shapes: `x` and output `[layout.rowCount, dim]`, `memory` `[memoryLayout.rowCount, memoryDim]`;
 /// `dim = heads · headDim`. The key and value projections are fused, `memoryDim -> 2·dim`.
@@ -17,6 +18,8 @@ public struct CrossAttention {
     public var keyValue: Linear
     /// Output projection, `dim -> dim`.
     public var output: Linear
+    /// Attention heads (`dim / heads` columns each).
+    public let heads: Int
     private var attention: ScaledDotProductAttention
     private var projectedQuery: [Float] = []
     private var projectedMemory: [Float] = []
@@ -29,15 +32,17 @@ public struct CrossAttention {
         query = Linear(name: name + ".query", inputSize: dim, outputSize: dim, random: &random)
         keyValue = Linear(name: name + ".keyValue", inputSize: memoryDim, outputSize: 2 * dim, random: &random)
         output = Linear(name: name + ".output", inputSize: dim, outputSize: dim, random: &random)
+        self.heads = heads
         attention = ScaledDotProductAttention(heads: heads, headDim: dim / heads, causal: false)
     }
 
     /// The layer's parameters.
     public var parameters: [Parameter] { query.parameters + keyValue.parameters + output.parameters }
 
-    /// `x [rowCount, dim]`, `memory [memoryRows, memoryDim] -> [rowCount, dim]`.
+    /// `x [rowCount, dim]`, `memory [memoryRows, memoryDim] -> [rowCount, dim]`; `keyLimits`
+    /// `[rowCount]` (optional) caps how many of its memory sequence's first rows each query row sees.
     public mutating func forward(_ x: [Float], layout: SequenceLayout, memory: [Float],
-                                 memoryLayout: SequenceLayout) -> [Float] {
+                                 memoryLayout: SequenceLayout, keyLimits: [Int32]? = nil) -> [Float] {
         precondition(x.count == layout.rowCount * dim, "input is not [\(layout.rowCount), \(dim)]")
         precondition(memory.count == memoryLayout.rowCount * memoryDim, "memory is not [\(memoryLayout.rowCount), \(memoryDim)]")
         projectedQuery = query.forward(x)
@@ -50,7 +55,7 @@ public struct CrossAttention {
                     attention.forward(query: .init(base: q.baseAddress!, stride: dim),
                                       key: .init(base: kv.baseAddress!, stride: 2 * dim),
                                       value: .init(base: kv.baseAddress! + dim, stride: 2 * dim),
-                                      queryLayout: layout, keyLayout: memoryLayout,
+                                      queryLayout: layout, keyLayout: memoryLayout, keyLimits: keyLimits,
                                       output: .init(base: heads.baseAddress!, stride: dim))
                 }
             }

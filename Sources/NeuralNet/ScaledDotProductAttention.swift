@@ -8,7 +8,10 @@ import LinearAlgebra
 /// fused `[rows, 3·dim]` output of a QKV projection is read in place: head `h` of a row is columns
 /// `h·headDim ..< (h+1)·headDim` of its Q, K or V block. Sequence `b` of `queryLayout` attends to
 /// sequence `b` of `keyLayout` only. The causal mask (query position `i` sees key positions `≤ i`)
-/// needs equal query and key lengths. Padding rows of the key layout are never read; padding rows
+/// needs equal query and key lengths. A prefix mask (`keyLimits`) generalises it: query row `r`
+/// sees only the first `keyLimits[r]` keys of its sequence (TIGER's decoder, whose rows for the
+/// target after history position `t` may read the encoder states `0...t` only). Padding rows of
+/// the key layout are never read; padding rows
 /// of the output are left as the caller initialised them. Sequences of `keyLayout` must not
 /// overlap (their key and value gradients are accumulated independently).
 ///
@@ -53,6 +56,7 @@ public struct ScaledDotProductAttention {
     private var offsets: [Int] = []
     private var queryLayout = SequenceLayout.packed(lengths: [])
     private var keyLayout = SequenceLayout.packed(lengths: [])
+    private var keyLimits: [Int32]?
 
     /// Attention with `heads` heads of width `headDim`.
     public init(heads: Int, headDim: Int, causal: Bool) {
@@ -78,12 +82,18 @@ public struct ScaledDotProductAttention {
     ///   - query: `[queryLayout.rowCount, heads·headDim]` view.
     ///   - key, value: `[keyLayout.rowCount, heads·headDim]` views.
     ///   - queryLayout, keyLayout: the same number of sequences; with `causal`, equal lengths.
+    ///   - keyLimits: nil, or per query row `[queryLayout.rowCount]` how many of its sequence's first
+    ///     keys it may see (at least 1 on non-padding rows; values above the key length see all).
+    ///     Not with `causal`.
     public mutating func forward(query: Operand, key: Operand, value: Operand, queryLayout: SequenceLayout,
-                                 keyLayout: SequenceLayout, output: MutableOperand) {
+                                 keyLayout: SequenceLayout, keyLimits: [Int32]? = nil, output: MutableOperand) {
         precondition(queryLayout.count == keyLayout.count, "query and key batches differ")
         precondition(!causal || queryLayout.lengths == keyLayout.lengths, "causal attention needs equal lengths")
+        precondition(keyLimits == nil || (!causal && keyLimits!.count == queryLayout.rowCount),
+                     "key limits need one entry per query row and no causal mask")
         self.queryLayout = queryLayout
         self.keyLayout = keyLayout
+        self.keyLimits = keyLimits
         offsets = []
         offsets.reserveCapacity(queryLayout.count + 1)
         var total = 0
@@ -93,7 +103,8 @@ public struct ScaledDotProductAttention {
         }
         offsets.append(total)
         probabilities = [Float](repeating: 0, count: total)
-        let (heads, headDim, causal, offsets) = (heads, headDim, causal, offsets)
+        let (heads, headDim, offsets) = (heads, headDim, offsets)
+        let visibility = visibility
         let scale = 1 / Float(headDim).squareRoot()
         probabilities.withUnsafeMutableBufferPointer { probabilities in
             let pBase = probabilities.baseAddress
@@ -107,14 +118,15 @@ public struct ScaledDotProductAttention {
                         let column = h * headDim
                         for i0 in stride(from: 0, to: lq, by: tile) {
                             let rows = min(tile, lq - i0)
-                            let keys = causal ? i0 + rows : lk
+                            let keys = visibility.tileKeys(qRow: qRow, i0: i0, rows: rows, keyLength: lk)
+                            guard keys > 0 else { continue }
                             let p = pBase + offsets[s] + h * lq * lk + i0 * lk
                             BLAS.gemm(transposeB: true, m: rows, n: keys, k: headDim, alpha: scale,
                                       a: query.base + (qRow + i0) * query.stride + column, lda: query.stride,
                                       b: key.base + kRow * key.stride + column, ldb: key.stride, c: p, ldc: lk)
                             for i in 0..<rows {
-                                let visible = causal ? i0 + i + 1 : lk
-                                VectorMath.softmaxInPlace(p + i * lk, count: visible)
+                                let visible = visibility.keys(qRow: qRow, i: i0 + i, keyLength: lk)
+                                if visible > 0 { VectorMath.softmaxInPlace(p + i * lk, count: visible) }
                                 for j in visible..<keys { p[i * lk + j] = 0 }
                             }
                             BLAS.gemm(m: rows, n: headDim, k: keys, a: p, lda: lk,
@@ -133,8 +145,8 @@ public struct ScaledDotProductAttention {
     /// `value` must be the views given to the last `forward`.
     public func backward(outputGradient: Operand, query: Operand, key: Operand, value: Operand,
                          queryGradient: MutableOperand, keyGradient: MutableOperand, valueGradient: MutableOperand) {
-        let (heads, headDim, causal, offsets) = (heads, headDim, causal, offsets)
-        let (queryLayout, keyLayout) = (queryLayout, keyLayout)
+        let (heads, headDim, offsets) = (heads, headDim, offsets)
+        let (queryLayout, keyLayout, visibility) = (queryLayout, keyLayout, visibility)
         let scale = 1 / Float(headDim).squareRoot()
         probabilities.withUnsafeBufferPointer { probabilities in
             let pBase = probabilities.baseAddress
@@ -156,7 +168,8 @@ public struct ScaledDotProductAttention {
                             let dV = valueGradient.base + kRow * valueGradient.stride + column
                             for i0 in stride(from: 0, to: lq, by: tile) {
                                 let rows = min(tile, lq - i0)
-                                let keys = causal ? i0 + rows : lk
+                                let keys = visibility.tileKeys(qRow: qRow, i0: i0, rows: rows, keyLength: lk)
+                                guard keys > 0 else { continue }
                                 let p = pBase + offsets[s] + h * lq * lk + i0 * lk
                                 let dOut = outputGradient.base + (qRow + i0) * outputGradient.stride + column
                                 let q = query.base + (qRow + i0) * query.stride + column
@@ -186,4 +199,26 @@ public struct ScaledDotProductAttention {
             }
         }
     }
+
+    /// Which keys each query row sees: the causal mask, the prefix mask of `keyLimits`, or all.
+    private struct Visibility {
+        let causal: Bool
+        let keyLimits: [Int32]?
+
+        /// Keys visible to position `i` of the sequence whose first query row is `qRow`.
+        func keys(qRow: Int, i: Int, keyLength: Int) -> Int {
+            if causal { return i + 1 }
+            guard let keyLimits else { return keyLength }
+            return min(keyLength, Int(keyLimits[qRow + i]))
+        }
+
+        /// Keys a tile of `rows` queries from position `i0` multiplies against (the most any sees).
+        func tileKeys(qRow: Int, i0: Int, rows: Int, keyLength: Int) -> Int {
+            if causal { return i0 + rows }
+            guard keyLimits != nil else { return keyLength }
+            return (i0..<i0 + rows).map { keys(qRow: qRow, i: $0, keyLength: keyLength) }.max() ?? 0
+        }
+    }
+
+    private var visibility: Visibility { Visibility(causal: causal, keyLimits: keyLimits) }
 }

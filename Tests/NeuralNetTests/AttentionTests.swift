@@ -45,6 +45,76 @@ final class AttentionTests: XCTestCase {
         assertParameterGradients(layer.parameters) { probe.loss(output(x, memory)) }
     }
 
+    /// Two memory sequences (4 and 3 rows); the decoder's 2 + 3 query rows read prefixes of them.
+    let prefixMemoryLayout = SequenceLayout.packed(lengths: [4, 3])
+    let prefixQueryLayout = SequenceLayout.packed(lengths: [2, 3])
+    let prefixLimits: [Int32] = [1, 4, 2, 2, 3]
+
+    func testCrossAttentionGradientsWithPrefixMask() {
+        var random = SplitMix64(seed: 40)
+        let initial = CrossAttention(name: "cross", dim: 8, memoryDim: 8, heads: 2, random: &random)
+        let x = randomValues(prefixQueryLayout.rowCount * 8, seed: 41)
+        let memory = randomValues(prefixMemoryLayout.rowCount * 8, seed: 42)
+        let probe = LinearProbe(count: x.count, seed: 43)
+        var layer = initial
+        _ = layer.forward(x, layout: prefixQueryLayout, memory: memory, memoryLayout: prefixMemoryLayout,
+                          keyLimits: prefixLimits)
+        let (dx, dMemory) = layer.backward(probe.weights)
+        let output = { (x: [Float], memory: [Float]) -> [Float] in
+            var copy = initial
+            return copy.forward(x, layout: self.prefixQueryLayout, memory: memory, memoryLayout: self.prefixMemoryLayout,
+                                keyLimits: self.prefixLimits)
+        }
+        assertGradient("masked cross-attention input", values: x, analytic: dx) { probe.loss(output($0, memory)) }
+        assertGradient("masked cross-attention memory", values: memory, analytic: dMemory) { probe.loss(output(x, $0)) }
+        assertParameterGradients(layer.parameters) { probe.loss(output(x, memory)) }
+        // Memory row 3 of sequence 0 (row 3) is read by query row 1 only; row 6 (the last of
+        // sequence 1) by query row 4 only; no row reads beyond its limit.
+        XCTAssertTrue(dMemory[3 * 8..<4 * 8].contains { $0 != 0 })
+    }
+
+    func testPrefixMaskedRowsIgnoreLaterMemoryRows() {
+        var random = SplitMix64(seed: 44)
+        var layer = CrossAttention(name: "cross", dim: 8, memoryDim: 8, heads: 2, random: &random)
+        let x = randomValues(prefixQueryLayout.rowCount * 8, seed: 45)
+        var memory = randomValues(prefixMemoryLayout.rowCount * 8, seed: 46)
+        let before = layer.forward(x, layout: prefixQueryLayout, memory: memory, memoryLayout: prefixMemoryLayout,
+                                   keyLimits: prefixLimits)
+        // Change memory rows 2 and 3 (sequence 0) and row 6 (sequence 1's last): only query rows
+        // whose limit reaches them (rows 1 and 4) may change.
+        let changedRows: [Int] = [2, 3, 6]
+        for row in changedRows { for column in 0..<8 { memory[row * 8 + column] += 1 } }
+        let after = layer.forward(x, layout: prefixQueryLayout, memory: memory, memoryLayout: prefixMemoryLayout,
+                                  keyLimits: prefixLimits)
+        for row in 0..<5 {
+            let changed = (0..<8).contains { before[row * 8 + $0] != after[row * 8 + $0] }
+            XCTAssertEqual(changed, [1, 4].contains(row), "row \(row)")
+        }
+    }
+
+    func testDecoderBlockGradients() {
+        var random = SplitMix64(seed: 47)
+        let shape = TransformerBlock.Shape(dim: 8, heads: 2, hidden: 12, causal: true, activation: .gelu, dropoutRate: 0.2)
+        let initial = TransformerDecoderBlock(name: "decoder", shape: shape, random: &random)
+        // Query rows: two decoded sequences of 1 and 1 rows for memory 0, one of 3 rows for memory 1.
+        let layout = SequenceLayout.packed(lengths: [1, 1, 3])
+        let x = randomValues(layout.rowCount * 8, seed: 48)
+        let memory = randomValues(prefixMemoryLayout.rowCount * 8, seed: 49)
+        let probe = LinearProbe(count: x.count, seed: 50)
+        var block = initial
+        _ = block.forward(x, layout: layout, crossLayout: prefixQueryLayout, memory: memory,
+                          memoryLayout: prefixMemoryLayout, keyLimits: prefixLimits, training: true)
+        let (dx, dMemory) = block.backward(probe.weights)
+        let output = { (x: [Float], memory: [Float]) -> [Float] in
+            var copy = initial
+            return copy.forward(x, layout: layout, crossLayout: self.prefixQueryLayout, memory: memory,
+                                memoryLayout: self.prefixMemoryLayout, keyLimits: self.prefixLimits, training: true)
+        }
+        assertGradient("decoder block input", values: x, analytic: dx) { probe.loss(output($0, memory)) }
+        assertGradient("decoder block memory", values: memory, analytic: dMemory) { probe.loss(output(x, $0)) }
+        assertParameterGradients(block.parameters) { probe.loss(output(x, memory)) }
+    }
+
     func testTransformerBlockAndEncoderGradients() {
         var random = SplitMix64(seed: 28)
         let shape = TransformerBlock.Shape(dim: 8, heads: 2, hidden: 12, causal: true, activation: .gelu, dropoutRate: 0.2)
