@@ -51,9 +51,13 @@ struct PipelineCommand: ParsableCommand {
                       + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
 
         var experiment = try experimentOptions.experiment(in: store)
+        if !semanticIDs, let model = modelNames.first(where: ModelRegistry.readsSemanticIDs) {
+            throw ValidationError("\(model) decodes semantic IDs: drop --no-semantic-ids or leave \(model) out of --models")
+        }
         try itemLLMOptions.attach(to: &experiment, for: modelNames, always: semanticIDs, store: store, status: status)
         if semanticIDs {
             let built = try prepareSemanticIDs(experiment: experiment, store: store, configuration: .init(), status: status)
+            experiment.semanticIDs = built
             let embeddings = experiment.itemLLM!.embeddings
             let report = built.tokenizer.qualityReport(name: "llmrec rkmeans", embeddings: embeddings.values, dim: embeddings.dim)
             let file = try writeSemanticIDReport([report], dataset: experiment.dataset.name, artifact: built.artifact,

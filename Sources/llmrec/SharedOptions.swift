@@ -103,11 +103,14 @@ struct ItemLLMOptions: ParsableArguments {
     /// The model folder, checked.
     func directory() throws -> ModelDirectory { try ModelDirectory(path: itemLLM) }
 
-    /// Attaches the item LLM to `experiment` when one of `models` reads item text, or when
-    /// `always` (for semantic IDs); embeddings are cached in `store` (which must be writable then).
+    /// Attaches the item LLM to `experiment` when one of `models` reads item text or semantic IDs,
+    /// or when `always` (for semantic IDs); embeddings are cached in `store` (which must be
+    /// writable then). For a model that decodes semantic IDs (tiger), also attaches the stored
+    /// ones (default settings of `llmrec semantic-ids`), or throws saying how to build them.
     func attach(to experiment: inout Experiment, for models: [String], always: Bool = false, store: FeatureStore,
                 status: StatusLine) throws {
-        guard always || models.contains(where: ModelRegistry.readsItemText) else { return }
+        let needsSemanticIDs = models.contains(where: ModelRegistry.readsSemanticIDs)
+        guard always || needsSemanticIDs || models.contains(where: ModelRegistry.readsItemText) else { return }
         try experiment.attachItemLLM(modelDirectory: try directory(), store: store, maxTokens: itemTokens) { line in
             status.update(line)
         }
@@ -116,5 +119,9 @@ struct ItemLLMOptions: ParsableArguments {
                                             $0.items, $0.tokens, $0.seconds, $0.itemsPerSecond, $0.gflopsPerSecond) }
                 ?? "item LLM: \(catalogue.count) item embeddings read from the store (\(catalogue.artifact?.name ?? "") v\(catalogue.artifact?.version ?? 0))"
         } ?? "")
+        if needsSemanticIDs && !always {
+            try experiment.attachStoredSemanticIDs(store: store)
+            status.finish("semantic IDs: \(experiment.semanticIDs!.artifact.name) v\(experiment.semanticIDs!.artifact.version)")
+        }
     }
 }

@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
         let status = StatusLine()
         try itemLLMOptions.attach(to: &experiment, for: [model], store: store, status: status)
         let candidates = try ModelRegistry.candidates(for: model, overrides: try modelOptions.overrides(),
-                                                      itemLLM: experiment.itemLLM)
+                                                      itemLLM: experiment.itemLLM, semanticIDs: experiment.semanticIDs)
 
         let validation = candidates.count > 1
             ? try ModelSelection().selectOnValidation(candidates: candidates, split: experiment.split) { event in
@@ -50,7 +50,8 @@ struct TrainCommand: ParsableCommand {
         let best = validation.map { (config: chosen, metric: $0.chosenResult.metrics[MetricKey.ndcg(at: 10)] ?? .nan) }
 
         let start = Date()
-        let recommender = try ModelRegistry.candidates(for: model, overrides: chosen, itemLLM: experiment.itemLLM)[0].make()
+        let recommender = try ModelRegistry.candidates(for: model, overrides: chosen, itemLLM: experiment.itemLLM,
+                                                       semanticIDs: experiment.semanticIDs)[0].make()
         let training = experiment.allInteractionsTrainingData()
         try recommender.fit(training)
         let fitSeconds = Date().timeIntervalSince(start)

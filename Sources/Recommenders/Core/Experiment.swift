@@ -2,6 +2,7 @@ import Datasets
 import Evaluation
 import FeatureStore
 import ItemLLM
+import SemanticIDs
 
 /// The two offline protocols of DESIGN.md.
 public enum EvaluationProtocol: String, CaseIterable, Sendable {
@@ -35,6 +36,8 @@ public struct Experiment {
     public private(set) var reportName: String
     /// The item LLM over this data set's catalogue, for models that read item text (HLLM).
     public var itemLLM: ItemLLMCatalogue?
+    /// The catalogue's semantic IDs, for models that decode them (TIGER).
+    public var semanticIDs: SemanticIDCatalogue?
 
     /// Splits `dataset` under `evaluationProtocol`.
     public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut) {
@@ -55,7 +58,8 @@ public struct Experiment {
     public func evaluate(model: String, overrides: [String: String] = [:],
                          selection: ModelSelection = ModelSelection(),
                          onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
-        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM)
+        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM,
+                                                      semanticIDs: semanticIDs)
         return try selection.run(candidates: candidates, split: split, dataset: reportName, onEvent: onEvent)
     }
 
@@ -78,6 +82,25 @@ public struct Experiment {
         itemLLM = try ItemLLMCatalogue(dataset: dataset, store: store, datasetVersion: metadata?.version ?? 0,
                                        format: metadata?.format ?? "", modelDirectory: modelDirectory,
                                        maxTokens: maxTokens, progress: progress)
+    }
+
+    /// Attaches the semantic IDs stored for this data set version under `configuration` (over the
+    /// attached item LLM's embeddings), as `llmrec semantic-ids` built them; never fits.
+    /// - Throws: `SemanticIDError.invalidInput` (saying the command that builds them) when the
+    ///   store has none for this version, or only for an older one.
+    public mutating func attachStoredSemanticIDs(store: FeatureStore,
+                                                 configuration: SemanticIDTokenizer.Configuration = .init()) throws {
+        let version = try store.datasetMetadata(named: dataset.name)?.version ?? 0
+        guard let embeddings = itemLLM?.artifact else {
+            throw SemanticIDError.invalidInput("semantic IDs need the item LLM's embeddings registered in the store")
+        }
+        semanticIDs = try SemanticIDCatalogue.stored(dataset: dataset.name, datasetVersion: version,
+                                                     embeddingArtifact: embeddings.name, configuration: configuration,
+                                                     store: store)
+        guard semanticIDs!.tokenizer.codes.count == dataset.numItems else {
+            throw SemanticIDError.invalidInput("the stored semantic IDs cover \(semanticIDs!.tokenizer.codes.count) items, "
+                                               + "\(dataset.name) has \(dataset.numItems); rebuild them with `llmrec semantic-ids --dataset \(dataset.name)`")
+        }
     }
 
     /// Every interaction of every user, chronological: what a model serving recommendations

@@ -5,19 +5,29 @@ import ItemLLM
 public enum ModelRegistry {
     /// Model names in leaderboard order of introduction.
     public static let names = [RandomRanker.modelName, MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName,
-                               SASRec.modelName, HLLM.modelName]
+                               SASRec.modelName, HLLM.modelName, TIGER.modelName, TIGER.hybridModelName]
 
     /// Whether `name` reads item text through the item LLM (and so needs an `ItemLLMCatalogue`).
-    public static func readsItemText(_ name: String) -> Bool { name.lowercased() == HLLM.modelName }
+    public static func readsItemText(_ name: String) -> Bool {
+        [HLLM.modelName, TIGER.hybridModelName].contains(name.lowercased())
+    }
+
+    /// Whether `name` decodes semantic IDs (and so needs a `SemanticIDCatalogue` to be fit).
+    public static func readsSemanticIDs(_ name: String) -> Bool {
+        [TIGER.modelName, TIGER.hybridModelName].contains(name.lowercased())
+    }
 
     /// The model-selection grid of `name`, with `overrides` (hyperparameter name -> value) fixed
     /// in every grid point; points that become identical are kept once.
     ///
     /// `overrides` pins what the user chose and lets validation search the rest:
     /// `["l2": "300"]` turns EASE's grid into the single point λ = 300. Models that read item text
-    /// (`readsItemText`) take their features from `itemLLM` and throw without one.
+    /// (`readsItemText`) take their features from `itemLLM` and throw without one. TIGER takes its
+    /// codes from `semanticIDs`; without them it can only restore a saved state (whose
+    /// `semanticIDs` entry, naming the codes' source, is not a hyperparameter and is ignored here).
     public static func candidates(for name: String, overrides: [String: String] = [:],
-                                  itemLLM: ItemLLMCatalogue? = nil) throws -> [ModelCandidate] {
+                                  itemLLM: ItemLLMCatalogue? = nil,
+                                  semanticIDs: SemanticIDCatalogue? = nil) throws -> [ModelCandidate] {
         switch name.lowercased() {
         case RandomRanker.modelName: return try candidates(RandomRanker.self, overrides: overrides)
         case MostPop.modelName: return try candidates(MostPop.self, overrides: overrides)
@@ -31,6 +41,21 @@ public enum ModelRegistry {
             guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: HLLM.modelName) }
             let make = { HLLM(config: config, itemFeatures: { try itemLLM.features(trainableLayers: $0.trainableItemLLMLayers) }) }
             return [ModelCandidate(model: HLLM.modelName, config: make().configDescription, make: make)]
+        case TIGER.modelName, TIGER.hybridModelName:
+            let modelName = name.lowercased()
+            let config = try ConfigOverrides.apply(overrides.filter { $0.key != "semanticIDs" }, to: TIGER.Config(),
+                                                   model: modelName)
+            var itemText: TIGER.ItemText?
+            if modelName == TIGER.hybridModelName {
+                guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: modelName) }
+                itemText = TIGER.ItemText(values: itemLLM.embeddings.values, dim: itemLLM.embeddings.dim)
+            }
+            let codes = semanticIDs?.tokenizer.codes
+            let source = semanticIDs.map { "\($0.artifact.name) v\($0.artifact.version)" } ?? ""
+            // Built once here so that bad settings throw now; every `make` builds the same model.
+            let model = try TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)
+            let make = { (try? TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)) ?? model }
+            return [ModelCandidate(model: modelName, config: model.configDescription, make: make)]
         default: throw ModelRegistryError.unknownModel(name)
         }
     }

@@ -118,6 +118,29 @@ public struct SemanticIDCatalogue {
         return SemanticIDCatalogue(tokenizer: tokenizer, trie: trie, artifact: artifact, wasStored: false)
     }
 
+    /// The semantic IDs `llmrec semantic-ids` stored for `configuration` over `embeddingArtifact`
+    /// of version `datasetVersion` (never fits).
+    /// - Throws: `SemanticIDError.invalidInput` saying the command that builds them when there are
+    ///   none for this version (and whether an older data set version has some).
+    public static func stored(dataset: String, datasetVersion: Int, embeddingArtifact: String,
+                              configuration: SemanticIDTokenizer.Configuration, store: FeatureStore) throws -> SemanticIDCatalogue {
+        let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
+                                configuration: configuration)
+        if let found = try latest(named: name, in: store) { return found }
+        let command = "build them with `llmrec semantic-ids --dataset \(dataset)`"
+        for older in stride(from: datasetVersion - 1, through: 0, by: -1) {
+            let olderEmbeddings = embeddingArtifact.replacingOccurrences(of: "/item-embeddings/v\(datasetVersion)/",
+                                                                         with: "/item-embeddings/v\(older)/")
+            let olderName = artifactName(dataset: dataset, datasetVersion: older, embeddingArtifact: olderEmbeddings,
+                                         configuration: configuration)
+            if try store.read({ try $0.latestArtifact(named: olderName) }) != nil {
+                throw SemanticIDError.invalidInput("the stored semantic IDs of \(dataset) (\(configuration.key)) belong to data set "
+                                                   + "version \(older), the data set is now version \(datasetVersion); \(command)")
+            }
+        }
+        throw SemanticIDError.invalidInput("\(dataset) v\(datasetVersion) has no semantic IDs (\(configuration.key)) in \(store.path); \(command)")
+    }
+
     /// The latest registered version of `name`, or nil when there is none.
     /// - Throws: `SemanticIDError.invalidInput` when the stored payload does not decode.
     public static func latest(named name: String, in store: FeatureStore) throws -> SemanticIDCatalogue? {

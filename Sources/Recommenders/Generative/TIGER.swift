@@ -1,0 +1,372 @@
+import Datasets
+import Foundation
+import LinearAlgebra
+import NeuralNet
+import SeededRandom
+import SemanticIDs
+
+/// TIGER (Rajput et al. 2023, "Recommender Systems with Generative Retrieval"): a generative
+/// ranker that reads a user's history as semantic IDs and decodes the next item's code one level
+/// at a time with beam search constrained by the prefix trie (`TIGERNetwork`, `TIGERBeamSearch`).
+///
+/// **One evaluation path.** `scoreBatch` writes each generated item's log-likelihood and negative
+/// infinity for every other item, so pessimistic ties rank every item the beam did not reach last
+/// and the evaluation loop, export, simulation and `recommend` use TIGER like any scorer. The beam
+/// (`beamWidth`, default 50, the largest reported cutoff) bounds how many items get a finite score.
+///
+/// **Training** is SASRec's recipe (`NextItemTraining`): each user's last training item is held
+/// out, the rest trains with every prefix as an example (`TIGERTrainer`), AdamW with linear
+/// warm-up and gradient clipping; early stopping on the held-out items' NDCG@10 ranked by beam
+/// search of width `validationBeamWidth` (a cheaper proxy of the full beam; the report records
+/// both widths); the best epoch's weights are restored.
+///
+/// **Cold items** have codes from the frozen tokenizer and are in the trie, so the beam can reach
+/// them, but a decoder trained on warm items rarely does (TIGER's known cold-start weakness).
+///
+/// **The hybrid** (`tiger-hybrid`, built with `itemText`; LIGER, Yang et al. 2024) trains a dense
+/// head beside the decoder on the same encoder (`TIGERNetwork`) and ranks the beam's items plus
+/// every cold item (no interaction in the data `fit` saw) by the dense score `h · r_i` of the
+/// encoder's last state against the item's text representation; every other item scores
+/// negative infinity. Generation picks the warm candidates, text reaches the cold ones.
+public final class TIGER: Recommender {
+    /// Frozen item text features for the hybrid: `[numItems, dim]` row-major (the item LLM's
+    /// embeddings).
+    public struct ItemText: Sendable {
+        public var values: [Float]
+        public var dim: Int
+
+        /// Features `values` of `dim` floats per item.
+        public init(values: [Float], dim: Int) {
+            self.values = values
+            self.dim = dim
+        }
+    }
+
+    /// TIGER hyperparameters. The defaults are a quarter of the paper's model (it uses 4 + 4 blocks,
+    /// d 128, 6 heads of 64, FFN 1024) so that a whole training fits the 2-core budget; `--set`
+    /// restores the paper's sizes.
+    public struct Config: Codable, Equatable {
+        /// Model width (embeddings, encoder and decoder). Default 64.
+        public var dim: Int
+        /// Attention heads (divides `dim`). Default 2.
+        public var heads: Int
+        /// Encoder blocks. Default 2.
+        public var encoderBlocks: Int
+        /// Decoder blocks. Default 2.
+        public var decoderBlocks: Int
+        /// Hidden width of every feed-forward network. Default 256.
+        public var feedForward: Int
+        /// Most recent history items the encoder reads. Default 50.
+        public var maxLength: Int
+        /// Dropout rate. Default 0.2.
+        public var dropout: Float
+        /// Peak AdamW learning rate. Default 2e-3.
+        public var learningRate: Float
+        /// Optimizer steps of linear warm-up to the peak rate. Default 20 (small data sets take only
+        /// 8 to 40 steps an epoch).
+        public var warmupSteps: Int
+        /// Decoupled weight decay. Default 0.01.
+        public var weightDecay: Float
+        /// Largest global gradient norm (clipped above). Default 1.
+        public var gradientClip: Float
+        /// Users per optimizer step. Default 128.
+        public var batchSize: Int
+        /// Upper bound on epochs. Default 100.
+        public var maxEpochs: Int
+        /// Epochs without a better internal validation NDCG@10 before stopping. Default 8.
+        public var patience: Int
+        /// Beam width when scoring (evaluation, export, `recommend`): items with a finite score per
+        /// user. Default 50.
+        public var beamWidth: Int
+        /// Beam width of the per-epoch validation inside `fit` (NDCG@10 needs at least 10). Default 10.
+        public var validationBeamWidth: Int
+        /// Seed of initialisation, dropout and shuffling. Default 42.
+        public var seed: Int
+
+        /// A configuration; every argument has the documented default.
+        public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
+                    maxLength: Int = 50, dropout: Float = 0.2, learningRate: Float = 2e-3, warmupSteps: Int = 20,
+                    weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
+                    patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42) {
+            self.dim = dim
+            self.heads = heads
+            self.encoderBlocks = encoderBlocks
+            self.decoderBlocks = decoderBlocks
+            self.feedForward = feedForward
+            self.maxLength = maxLength
+            self.dropout = dropout
+            self.learningRate = learningRate
+            self.warmupSteps = warmupSteps
+            self.weightDecay = weightDecay
+            self.gradientClip = gradientClip
+            self.batchSize = batchSize
+            self.maxEpochs = maxEpochs
+            self.patience = patience
+            self.beamWidth = beamWidth
+            self.validationBeamWidth = validationBeamWidth
+            self.seed = seed
+        }
+
+        /// Throws `TIGERError.invalidSetting` for a value outside its range.
+        public func validate() throws {
+            func check(_ ok: Bool, _ message: String) throws { if !ok { throw TIGERError.invalidSetting(message) } }
+            try check(dim > 0 && heads > 0 && dim % heads == 0, "dim (\(dim)) must be a positive multiple of heads (\(heads))")
+            try check(encoderBlocks > 0 && decoderBlocks > 0, "encoderBlocks and decoderBlocks must be at least 1")
+            try check(feedForward > 0 && maxLength > 0 && batchSize > 0, "feedForward, maxLength and batchSize must be positive")
+            try check((0..<1).contains(dropout), "dropout must lie in [0, 1)")
+            try check(learningRate > 0 && gradientClip > 0 && weightDecay >= 0, "learningRate and gradientClip must be positive, weightDecay non-negative")
+            try check(maxEpochs > 0 && patience > 0 && warmupSteps >= 0, "maxEpochs and patience must be positive")
+            try check(beamWidth > 0, "beamWidth must be at least 1 (got \(beamWidth))")
+            try check(validationBeamWidth >= 10, "validationBeamWidth must be at least 10, the validation cutoff (got \(validationBeamWidth))")
+        }
+    }
+
+    /// Name in reports and on the command line.
+    public static let modelName = "tiger"
+    /// Name of the hybrid (`itemText` given) in reports and on the command line.
+    public static let hybridModelName = "tiger-hybrid"
+    /// Name in reports and on the command line.
+    public var name: String { itemText == nil ? Self.modelName : Self.hybridModelName }
+    /// The hybrid's item text features (nil for TIGER alone).
+    public let itemText: ItemText?
+    /// The configuration this instance was built with.
+    public let config: Config
+    /// Catalogue size (the semantic IDs' item count).
+    public private(set) var numItems: Int
+    /// Every item's semantic ID (`nil` until given or restored).
+    public private(set) var codes: SemanticIDCodes?
+    /// Where the codes came from (the store artefact), for reports.
+    public private(set) var codesSource: String
+    /// Epochs, losses, validation metrics and timings of the last `fit`.
+    public private(set) var trainingSummary: TrainingLoop.Summary?
+    var trie: SemanticIDTrie?
+    var network: TIGERNetwork?
+    /// The beam width `scoreBatch` uses now (`validationBeamWidth` during `fit`).
+    private var scoringBeamWidth: Int
+    /// Hybrid: every item's dense representation `[numItems, dim]` with the current weights.
+    var representations: [Float] = []
+    /// Hybrid: the items without interactions in the data of the last `fit`, ascending.
+    var coldItems: [Int32] = []
+
+    /// A model with `config` over the catalogue coded by `codes` (nil: only `restoreFittedState`
+    /// can make it usable); `codesSource` names them in reports. With `itemText` (one row per
+    /// item) it is the hybrid.
+    public init(config: Config = Config(), codes: SemanticIDCodes?, codesSource: String = "",
+                itemText: ItemText? = nil) throws {
+        try config.validate()
+        if let itemText, let codes, itemText.dim <= 0 || itemText.values.count != codes.count * itemText.dim {
+            throw TIGERError.invalidSetting("the item text features do not hold \(itemText.dim) floats for each of \(codes.count) items")
+        }
+        self.itemText = itemText
+        if let codes {
+            guard config.beamWidth <= codes.count else {
+                throw TIGERError.invalidSetting("beamWidth (\(config.beamWidth)) exceeds the catalogue (\(codes.count) items)")
+            }
+            trie = try SemanticIDTrie(codes)
+        }
+        self.config = config
+        self.codes = codes
+        self.codesSource = codesSource
+        numItems = codes?.count ?? 0
+        scoringBeamWidth = config.beamWidth
+    }
+
+    /// Every stored property of `config`, by name, plus the semantic IDs' source.
+    public var configDescription: [String: String] {
+        var description = Dictionary(uniqueKeysWithValues: Mirror(reflecting: config).children.compactMap { child in
+            child.label.map { ($0, String(describing: child.value)) }
+        })
+        if !codesSource.isEmpty { description["semanticIDs"] = codesSource }
+        return description
+    }
+
+    /// Epochs run, the best (restored) epoch and mean seconds per training epoch of the last `fit`.
+    public var fitSummary: FitSummary {
+        guard let summary = trainingSummary else { return FitSummary() }
+        return FitSummary(counts: ["epochsRun": summary.epochsRun, "bestEpoch": summary.bestEpoch,
+                                   "beamWidth": config.beamWidth, "validationBeamWidth": config.validationBeamWidth],
+                          timings: ["secondsPerEpoch": summary.secondsPerEpoch])
+    }
+
+    /// `fit` early-stops on each user's held-out last training item.
+    public var earlyStopsOnLastTrainingItem: Bool { true }
+
+    /// Trains on `data`; throws `TIGERError.noSemanticIDs` without codes and
+    /// `.catalogueMismatch` when they do not cover `data`'s catalogue.
+    public func fit(_ data: TrainingData) throws {
+        guard let codes else { throw TIGERError.noSemanticIDs }
+        guard codes.count == data.numItems else { throw TIGERError.catalogueMismatch(codes: codes.count, items: data.numItems) }
+        var trainer = makeTrainer(data, codes: codes)
+        var seen = [Bool](repeating: false, count: data.numItems)
+        for sequence in data.sequences { for item in sequence { seen[Int(item)] = true } }
+        coldItems = itemText == nil ? [] : seen.indices.filter { !seen[$0] }.map(Int32.init)
+        scoringBeamWidth = config.validationBeamWidth
+        defer { scoringBeamWidth = config.beamWidth }
+        let schedule = trainer.schedule
+        trainingSummary = try schedule.run(label: name, scorer: self, parameters: trainer.parameters,
+                                           maxEpochs: config.maxEpochs, patience: config.patience,
+                                           trainEpoch: { trainer.trainEpoch($0) }, publish: { publish(trainer.network) })
+    }
+
+    /// A fresh trainer (fresh network from `seed`) for `data`.
+    private func makeTrainer(_ data: TrainingData, codes: SemanticIDCodes) -> TIGERTrainer {
+        var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
+        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, featureDim: itemText?.dim, config: config,
+                                   random: &random)
+        return TIGERTrainer(config: config, data: data, codes: codes, network: network, itemText: itemText)
+    }
+
+    /// Scores with `network` from now on (the hybrid caches every item's dense representation).
+    func publish(_ network: TIGERNetwork) {
+        self.network = network
+        if var tower = network.textTower, let itemText { representations = tower.forward(itemText.values) }
+    }
+
+    /// Writes each generated item's log-likelihood (beam search of width `beamWidth` over the
+    /// history's last `maxLength` items) and `-infinity` for every other item, `[batch, numItems]`.
+    /// The hybrid writes the dense score of the generated and the cold items instead.
+    public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
+        precondition(scores.count >= histories.count * numItems, "score buffer too small")
+        UnsafeMutableBufferPointer(rebasing: scores[..<(histories.count * numItems)]).update(repeating: -.infinity)
+        let (generated, states) = generate(histories: histories, beamWidth: scoringBeamWidth)
+        let dim = config.dim
+        for (row, candidates) in generated.enumerated() {
+            guard itemText != nil, representations.count == numItems * dim else {
+                for (item, score) in zip(candidates.items, candidates.scores) { scores[row * numItems + Int(item)] = score }
+                continue
+            }
+            states.withUnsafeBufferPointer { states in
+                representations.withUnsafeBufferPointer { representations in
+                    let state = UnsafeBufferPointer(rebasing: states[row * dim..<(row + 1) * dim])
+                    for item in candidates.items + coldItems {
+                        let index = Int(item)
+                        scores[row * numItems + index] = SIMDKernels.dot(
+                            state, UnsafeBufferPointer(rebasing: representations[index * dim..<(index + 1) * dim]))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Installs a restored state (`restoreFittedState`).
+    func restore(codes: SemanticIDCodes, codesSource: String, trie: SemanticIDTrie, network: TIGERNetwork,
+                 representations: [Float], coldItems: [Int32]) {
+        self.codes = codes
+        self.codesSource = codesSource
+        self.trie = trie
+        self.network = network
+        self.representations = representations
+        self.coldItems = coldItems
+        numItems = codes.count
+        trainingSummary = nil
+    }
+
+    /// The beam's items and log-likelihoods for each history, best first (history items kept),
+    /// and the encoder's last states `[histories.count, dim]`.
+    func generate(histories: [[Int32]], beamWidth: Int) -> (generated: [TIGERBeamSearch.Generated], userStates: [Float]) {
+        guard let network, let trie, let codes, !histories.isEmpty else {
+            return ([TIGERBeamSearch.Generated](repeating: .init(), count: histories.count),
+                    [Float](repeating: 0, count: histories.count * config.dim))
+        }
+        var search = TIGERBeamSearch(network: network, trie: trie, codes: codes, heads: config.heads,
+                                     maxLength: config.maxLength)
+        return search.run(histories: histories, beamWidth: beamWidth)
+    }
+
+    /// The `k` most likely items after `history` by beam search of width `max(k, beamWidth)`,
+    /// history items removed, best first (ties: the lexicographically smaller code first).
+    public func generateRanking(history: [Int32], k: Int) -> [(item: Int32, logLikelihood: Float)] {
+        let generated = generate(histories: [history], beamWidth: max(k, config.beamWidth)).generated[0]
+        let seen = Set(history)
+        return Array(zip(generated.items, generated.scores).filter { !seen.contains($0.0) }.prefix(k)
+            .map { (item: $0.0, logLikelihood: $0.1) })
+    }
+
+    /// The exact log-likelihood of every item's code after `history`, `[numItems]`: the decoder
+    /// run over every prefix of the trie (a beam as wide as the catalogue). What the beam
+    /// approximates; costs one decoder pass per trie node.
+    public func exactLogLikelihoods(history: [Int32]) -> [Float] {
+        var result = [Float](repeating: -.infinity, count: numItems)
+        let generated = generate(histories: [history], beamWidth: max(1, numItems)).generated[0]
+        for (item, score) in zip(generated.items, generated.scores) { result[Int(item)] = score }
+        return result
+    }
+
+    /// **Testing hook** (the reference the beam search is checked against; not part of the
+    /// modelling API): every item's log-likelihood after `history` from the teacher-forced decoder
+    /// of training (`TIGERNetwork.decode`, no key-value cache), `[numItems]`.
+    public func teacherForcedLogLikelihoods(history: [Int32]) -> [Float] {
+        guard var network, let codes, numItems > 0 else { return [Float](repeating: -.infinity, count: numItems) }
+        let (levels, dim) = (codes.levels, config.dim)
+        let window = history.suffix(config.maxLength)
+        let memoryLayout = SequenceLayout.packed(lengths: [window.count])
+        let memory = network.encode(itemCodes: window.flatMap { codes[Int($0)] }, layout: memoryLayout, training: false)
+        let hidden = network.decode(tokens: network.decoderInputs(targetCodes: codes.codes),
+                                    crossLayout: SequenceLayout.packed(lengths: [numItems * levels]), memory: memory,
+                                    memoryLayout: memoryLayout,
+                                    keyLimits: [Int32](repeating: Int32(window.count), count: numItems * levels),
+                                    training: false)
+        var result = [Float](repeating: 0, count: numItems)
+        for item in 0..<numItems {
+            for level in 0..<levels {
+                let row = Array(hidden[(item * levels + level) * dim..<(item * levels + level + 1) * dim])
+                let table = network.outputTables[level].value
+                let logits = (0..<codes.codebookSizes[level]).map { code in
+                    zip(row, table[code * dim..<(code + 1) * dim]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                }
+                let largest = logits.max()!
+                let logNormaliser = largest + log(logits.reduce(Float(0)) { $0 + exp($1 - largest) })
+                result[item] += logits[Int(codes.codes[item * levels + level])] - logNormaliser
+            }
+        }
+        return result
+    }
+
+    /// **Testing hook** (finite-difference gradient checks): sets the model up for `data` as `fit`
+    /// would (fresh network, no training) and returns a probe of the training loss on one batch of
+    /// every trainable user. Check with `dropout` 0 (each call draws fresh masks otherwise).
+    public func lossProbe(for data: TrainingData) throws -> LossProbe {
+        guard let codes else { throw TIGERError.noSemanticIDs }
+        return LossProbe(trainer: makeTrainer(data, codes: codes))
+    }
+
+    /// **Testing hook**: the training loss of one fixed batch as a function of the parameters.
+    public final class LossProbe {
+        private var trainer: TIGERTrainer
+        private let batch: NextItemTraining.Batch
+
+        init(trainer: TIGERTrainer) {
+            self.trainer = trainer
+            batch = trainer.schedule.batch(users: trainer.schedule.trainableUsers[...])
+        }
+
+        /// Every trainable tensor.
+        public var parameters: [Parameter] { trainer.parameters }
+
+        /// Zeroes every gradient, returns the batch's mean loss with the current parameter values
+        /// and accumulates dLoss/dparameter into every `gradient`.
+        public func lossAndGradients() -> Double {
+            trainer.parameters.zeroGradients()
+            return trainer.lossAndGradients(batch)
+        }
+    }
+}
+
+/// Why TIGER cannot be built, fit or restored.
+public enum TIGERError: Error, Equatable, CustomStringConvertible {
+    /// A hyperparameter outside its range.
+    case invalidSetting(String)
+    /// `fit` without semantic IDs.
+    case noSemanticIDs
+    /// The semantic IDs cover `codes` items, the data `items`.
+    case catalogueMismatch(codes: Int, items: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidSetting(let message): return "tiger: \(message)"
+        case .noSemanticIDs: return "tiger needs the catalogue's semantic IDs (build them with `llmrec semantic-ids`)"
+        case let .catalogueMismatch(codes, items):
+            return "tiger: the semantic IDs cover \(codes) items, the catalogue has \(items); rebuild them with `llmrec semantic-ids`"
+        }
+    }
+}

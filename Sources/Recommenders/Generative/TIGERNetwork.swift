@@ -1,0 +1,189 @@
+import LinearAlgebra
+import NeuralNet
+import SeededRandom
+import SemanticIDs
+
+/// TIGER's encoder-decoder (Rajput et al. 2023, "Recommender Systems with Generative Retrieval"),
+/// over the semantic IDs of `codes` (`L` levels, codebook sizes `V_l`).
+///
+/// - **Encoder.** One position per history item: the sum of its code embeddings, one table row
+///   per (level, code), scaled by √dim, plus a learned position; dropout; a causal pre-LN
+///   transformer. TIGER's encoder reads one token per code and is bidirectional; here an item is
+///   one position and attention is causal, so the encoder runs once per user sequence and its
+///   state at position `t` is exactly the encoding of the prefix `0...t` (every prefix of a
+///   history is a training example for the price of one pass, and serving needs no re-encoding).
+/// - **Decoder.** For the item after position `t`: tokens `BOS, c_1, ..., c_{L-1}` (one embedding
+///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
+///   embedding; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
+///   encoder states `0...t`, feed-forward) and a final LayerNorm. The state after token `l`
+///   gives the logits of code `c_{l+1}` against level `l`'s output table (`[V_l, dim]`).
+///
+/// - **Dense head** (the hybrid, after LIGER, Yang et al. 2024, "Unifying Generative and Dense
+///   Retrieval for Sequential Recommendation"): a linear text tower maps each item's frozen
+///   item-LLM embedding to `r_i` `[dim]`; the encoder state at position `t` scores the next item
+///   densely as `h_t · r_i`, so items the decoder never learned to generate (cold items) can be
+///   ranked by their text.
+///
+/// Shapes: encoder states `[positions, dim]` (packed by user); decoder rows `[targets · L, dim]`,
+/// the `L` rows of one target contiguous. Copying the struct copies activation caches and shares
+/// the parameters.
+struct TIGERNetwork {
+    /// Codebook size per level, `[L]`.
+    let codebookSizes: [Int]
+    /// Model width.
+    let dim: Int
+    /// First row of each level's codes in `encoderCodes`, `[L]`.
+    let encoderOffsets: [Int]
+    /// First row of each level's codes in `decoderTokens` (row 0 is BOS), `[L]` (the last level's
+    /// codes are never decoder inputs; its entry is unused).
+    let decoderOffsets: [Int]
+    /// `[Σ V_l, dim]`: code embeddings of the encoder's item positions.
+    var encoderCodes: Embedding
+    /// `[maxLength, dim]`.
+    var positions: PositionalEmbedding
+    var encoderDropout: Dropout
+    /// Causal pre-LN blocks and a final LayerNorm.
+    var encoder: TransformerEncoder
+    /// `[1 + Σ_{l<L-1} V_l, dim]`: BOS and the decoder's input codes.
+    var decoderTokens: Embedding
+    /// `[L, dim]`: which code position a decoder row predicts.
+    var decoderLevels: PositionalEmbedding
+    var decoderDropout: Dropout
+    /// The decoder blocks.
+    var decoderBlocks: [TransformerDecoderBlock]
+    /// LayerNorm on the last decoder block's output.
+    var decoderNorm: LayerNorm
+    /// Per level, `[V_l, dim]`: the output table whose rows score that level's codes.
+    let outputTables: [Parameter]
+    /// The hybrid's text tower, `featureDim -> dim` (nil for TIGER alone).
+    var textTower: Linear?
+
+    /// A freshly initialised network drawing from `random` (the text tower last, when
+    /// `featureDim` is given).
+    init(codebookSizes: [Int], featureDim: Int?, config: TIGER.Config, random: inout SplitMix64) {
+        let dim = config.dim
+        self.codebookSizes = codebookSizes
+        self.dim = dim
+        let levels = codebookSizes.count
+        encoderOffsets = (0..<levels).map { codebookSizes[..<$0].reduce(0, +) }
+        decoderOffsets = (0..<levels).map { 1 + codebookSizes[..<$0].reduce(0, +) }
+        let encoderRows = codebookSizes.reduce(0, +)
+        encoderCodes = Embedding(name: "encoder.codes", count: encoderRows, dim: dim, scale: Float(dim).squareRoot(),
+                                 initializer: .xavierNormal(fanIn: encoderRows, fanOut: dim), random: &random)
+        positions = PositionalEmbedding(name: "encoder.positions", maxLength: config.maxLength, dim: dim,
+                                        initializer: .xavierNormal(fanIn: config.maxLength, fanOut: dim), random: &random)
+        encoderDropout = Dropout(rate: config.dropout, seed: random.next())
+        let shape = TransformerBlock.Shape(dim: dim, heads: config.heads, hidden: config.feedForward, causal: true,
+                                           activation: .gelu, dropoutRate: config.dropout)
+        encoder = TransformerEncoder(name: "encoder", count: config.encoderBlocks, shape: shape, random: &random)
+        let decoderRows = 1 + codebookSizes.dropLast().reduce(0, +)
+        decoderTokens = Embedding(name: "decoder.tokens", count: decoderRows, dim: dim, scale: Float(dim).squareRoot(),
+                                  initializer: .xavierNormal(fanIn: decoderRows, fanOut: dim), random: &random)
+        decoderLevels = PositionalEmbedding(name: "decoder.levels", maxLength: levels, dim: dim,
+                                            initializer: .xavierNormal(fanIn: levels, fanOut: dim), random: &random)
+        decoderDropout = Dropout(rate: config.dropout, seed: random.next())
+        decoderBlocks = (0..<config.decoderBlocks).map {
+            TransformerDecoderBlock(name: "decoder.blocks.\($0)", shape: shape, random: &random)
+        }
+        decoderNorm = LayerNorm(name: "decoder.finalNorm", dim: dim)
+        outputTables = codebookSizes.enumerated().map { level, size in
+            Parameter(name: "output.\(level)", shape: [size, dim],
+                      value: Initializer.xavierNormal(fanIn: size, fanOut: dim).values(count: size * dim, random: &random),
+                      decays: true)
+        }
+        textTower = featureDim.map { Linear(name: "dense.textTower", inputSize: $0, outputSize: dim, random: &random) }
+    }
+
+    /// Code positions per item.
+    var levels: Int { codebookSizes.count }
+
+    /// Every parameter, encoder first.
+    var parameters: [Parameter] {
+        encoderCodes.parameters + positions.parameters + encoder.parameters + decoderTokens.parameters
+            + decoderLevels.parameters + decoderBlocks.flatMap(\.parameters) + decoderNorm.parameters + outputTables
+            + (textTower?.parameters ?? [])
+    }
+
+    // MARK: Encoder
+
+    /// Encoder states `[layout.rowCount, dim]` of item positions whose codes are `itemCodes`
+    /// (`[layout.rowCount, L]`, row-major), packed by user.
+    mutating func encode(itemCodes: [Int32], layout: SequenceLayout, training: Bool) -> [Float] {
+        let levels = levels
+        let ids = itemCodes.enumerated().map { index, code in Int32(encoderOffsets[index % levels]) + code }
+        let perCode = encoderCodes.forward(ids)
+        var summed = [Float](repeating: 0, count: layout.rowCount * dim)
+        for row in 0..<layout.rowCount {
+            for level in 0..<levels {
+                let source = (row * levels + level) * dim
+                for j in 0..<dim { summed[row * dim + j] += perCode[source + j] }
+            }
+        }
+        let embedded = positions.forward(summed, layout: layout)
+        return encoder.forward(encoderDropout.forward(embedded, training: training), layout: layout, training: training)
+    }
+
+    /// Accumulates the encoder's gradients from dLoss/dstates `[rows, dim]`.
+    mutating func encoderBackward(_ dStates: [Float]) {
+        let dEmbedded = encoderDropout.backward(encoder.backward(dStates))
+        positions.backward(dEmbedded)
+        let levels = levels
+        var dPerCode = [Float](repeating: 0, count: dEmbedded.count * levels)
+        for row in 0..<dEmbedded.count / dim {
+            for level in 0..<levels {
+                let target = (row * levels + level) * dim
+                for j in 0..<dim { dPerCode[target + j] = dEmbedded[row * dim + j] }
+            }
+        }
+        encoderCodes.backward(dPerCode)
+    }
+
+    // MARK: Decoder (teacher forcing)
+
+    /// The decoder input tokens of each target item (`targetCodes` `[targets, L]`): `BOS`, then
+    /// its first `L-1` codes, `[targets · L]` ids into `decoderTokens`.
+    func decoderInputs(targetCodes: [Int32]) -> [Int32] {
+        let levels = levels
+        var tokens = [Int32](repeating: 0, count: targetCodes.count)
+        for start in stride(from: 0, to: targetCodes.count, by: levels) {
+            for level in 1..<levels {
+                tokens[start + level] = Int32(decoderOffsets[level - 1]) + targetCodes[start + level - 1]
+            }
+        }
+        return tokens
+    }
+
+    /// Decoder hidden states `[tokens.count, dim]` (after the final LayerNorm) for teacher-forced
+    /// `tokens` (`decoderInputs`, `L` per target).
+    ///
+    /// - Parameters:
+    ///   - crossLayout: the decoder rows grouped by user (user `b`'s targets contiguous).
+    ///   - memory: encoder states `[memoryLayout.rowCount, dim]`.
+    ///   - keyLimits: `[tokens.count]`, how many of its user's encoder states each row reads.
+    mutating func decode(tokens: [Int32], crossLayout: SequenceLayout, memory: [Float], memoryLayout: SequenceLayout,
+                         keyLimits: [Int32], training: Bool) -> [Float] {
+        let layout = SequenceLayout.packed(lengths: Array(repeating: levels, count: tokens.count / levels))
+        var x = decoderLevels.forward(decoderTokens.forward(tokens), layout: layout)
+        x = decoderDropout.forward(x, training: training)
+        for b in decoderBlocks.indices {
+            x = decoderBlocks[b].forward(x, layout: layout, crossLayout: crossLayout, memory: memory,
+                                         memoryLayout: memoryLayout, keyLimits: keyLimits, training: training)
+        }
+        return decoderNorm.forward(x)
+    }
+
+    /// Accumulates the decoder's gradients from dLoss/dhidden `[rows, dim]`; returns dLoss/dmemory.
+    mutating func decoderBackward(_ dHidden: [Float], memoryCount: Int) -> [Float] {
+        var dx = decoderNorm.backward(dHidden)
+        var dMemory = [Float](repeating: 0, count: memoryCount)
+        for b in decoderBlocks.indices.reversed() {
+            let (dInput, dBlockMemory) = decoderBlocks[b].backward(dx)
+            VectorMath.add(dBlockMemory, into: &dMemory)
+            dx = dInput
+        }
+        let dTokens = decoderDropout.backward(dx)
+        decoderLevels.backward(dTokens)
+        decoderTokens.backward(dTokens)
+        return dMemory
+    }
+}
