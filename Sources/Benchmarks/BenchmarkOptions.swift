@@ -11,10 +11,13 @@ struct BenchmarkOptions {
     var generatedDirectory = "Data/generated"
     /// Models to fit and evaluate, in leaderboard order (`--models`). SASRec and HLLM train for
     /// minutes, so by default they are timed per epoch in their own sections instead
-    /// (`--models ...,sasrec,hllm` adds them here).
+    /// (`--models ...,sasrec,hllm` adds them here); the models that decode semantic IDs (TIGER)
+    /// need codes this loop does not build and are timed in the TIGER section.
     var models = Self.defaultModels
-    /// Every registered model but SASRec and HLLM.
-    static let defaultModels = ModelRegistry.names.filter { $0 != SASRec.modelName && $0 != HLLM.modelName }
+    /// Every registered model but SASRec, HLLM and those reading semantic IDs.
+    static let defaultModels = ModelRegistry.names.filter {
+        $0 != SASRec.modelName && $0 != HLLM.modelName && !ModelRegistry.readsSemanticIDs($0)
+    }
     /// Users of the generated factor model the export benchmark exports (`--export-users`).
     var exportUsers = 200_000
     /// Times the export and its GEMM-only reference are each run, alternating (`--export-repeats`);
@@ -37,7 +40,11 @@ struct BenchmarkOptions {
     var semanticIDs = true
     /// Run only the sgemm reference and the semantic-ID section (`--semantic-ids-only`).
     var semanticIDsOnly = false
-    /// The Amazon Office data set (LC-Rec layout) for the semantic-ID section (`--office`).
+    /// Run the TIGER section (off with `--no-tiger`).
+    var tiger = true
+    /// Run only the sgemm reference and the TIGER section (`--tiger-only`).
+    var tigerOnly = false
+    /// The Amazon Office data set (LC-Rec layout) for the semantic-ID and TIGER sections (`--office`).
     var officeDirectory = "../shared/data/amazon-office"
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
@@ -63,6 +70,12 @@ struct BenchmarkOptions {
          (item-LLM embeddings) and on a generated 1,000,000 x 384 catalogue, with k-means's
          GFLOP/s against the same distance GEMMs alone (targets: Office k-means < 1 s, RQ-VAE
          < 60 s; generated k-means within 3x of its GEMMs).
+      9. TIGER (generative retrieval): constrained beam search on a generated 12,000-item catalogue
+         (codes 4 x 256, histories of 20) in the default size (d 64, 2+2 blocks, FFN 256; beams 10,
+         20, 50) and the paper's (d 128, 4 heads, 4+4 blocks, FFN 1024; beams 10, 20): ms per user
+         of scoreBatch (batches of 64 over all cores, as evaluation runs it) and GFLOP/s against
+         sgemm on one thread and all; seconds per training epoch on Amazon Office with its
+         published semantic IDs (default size 2 epochs, paper size 1).
 
     OPTIONS:
       --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
@@ -83,8 +96,10 @@ struct BenchmarkOptions {
       --no-semantic-ids skip the semantic-ID section
       --semantic-ids-only  run only the sgemm reference and the semantic-ID section
       --semantic-ids-items N  items of the generated catalogue (default 1000000; 0 leaves it out)
-      --office DIR      the Amazon Office LC-Rec folder (default ../shared/data/amazon-office;
-                        skipped with a note when absent)
+      --no-tiger        skip the TIGER section
+      --tiger-only      run only the sgemm reference and the TIGER section
+      --office DIR      the Amazon Office LC-Rec folder for the semantic-ID and TIGER sections
+                        (default ../shared/data/amazon-office; skipped with a note when absent)
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -147,6 +162,8 @@ struct BenchmarkOptions {
                     throw UsageError("--semantic-ids-items expects a non-negative integer, got '\(text)'")
                 }
                 semanticIDItems = items
+            case "--no-tiger": tiger = false
+            case "--tiger-only": tigerOnly = true
             case "--office": officeDirectory = try value(of: flag)
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested

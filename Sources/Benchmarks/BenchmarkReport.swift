@@ -58,6 +58,8 @@ struct BenchmarkReport: Codable {
     var hllm: HLLMBenchmarkResult?
     /// Residual k-means and RQ-VAE fitting speed.
     var semanticIDs: SemanticIDsBenchmarkResult?
+    /// TIGER's beam-search speed against sgemm and its seconds per epoch on Office.
+    var tiger: TIGERBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -77,6 +79,7 @@ struct BenchmarkReport: Codable {
         if let itemLLM { sections.append(itemLLM.markdownSection()) }
         if let hllm { sections.append(hllm.markdownSection()) }
         if let semanticIDs { sections.append(semanticIDs.markdownSection()) }
+        if let tiger { sections.append(tiger.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 

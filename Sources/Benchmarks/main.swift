@@ -20,7 +20,12 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
                 officeDirectory: options.officeDirectory, itemLLMDirectory: options.itemLLMDirectory,
                 generatedItems: options.semanticIDItems, scratchDirectory: options.generatedDirectory)
         }
+        func measureTIGER() throws {
+            progress("tiger: beam search and training speed")
+            report.tiger = try TIGERBenchmarkResult.measure(officeDirectory: options.officeDirectory, gemm: report.gemm)
+        }
         if options.semanticIDsOnly { return try measureSemanticIDs() }
+        if options.tigerOnly { return try measureTIGER() }
         report.export = try ExportResult.measure(users: options.exportUsers, items: 50_000, repeats: options.exportRepeats,
                                                  scratchDirectory: options.generatedDirectory)
         if options.exportOnly { return }
@@ -58,6 +63,7 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
             report.hllm = try HLLMBenchmarkResult.measure(experiment: experiment, epochs: options.hllmEpochs)
         }
         if options.semanticIDs { try measureSemanticIDs() }
+        if options.tiger { try measureTIGER() }
     }
     report.totalSeconds = totalSeconds
     return report

@@ -234,6 +234,57 @@ final class TIGERTests: XCTestCase {
         }
     }
 
+    // MARK: 3b. The hybrid (dense text head)
+
+    /// Random unit-length 8-d text features for the 12 items.
+    private var itemText: TIGER.ItemText {
+        var random = SplitMix64(seed: 17)
+        var values: [Float] = []
+        for _ in 0..<12 {
+            let row = (0..<8).map { _ in Float(random.nextUnit() * 2 - 1) }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            values += row.map { $0 / norm }
+        }
+        return TIGER.ItemText(values: values, dim: 8)
+    }
+
+    /// Item 11 never occurs in training: the hybrid still gives it a finite (dense) score for every
+    /// history, gives finite scores to exactly the beam's items plus item 11, trains its text
+    /// tower (gradient-checked with the rest of the loss), and restores bit for bit.
+    func testHybridReachesTheColdItemTrainsItsTextTowerAndRestores() throws {
+        let walks = Fixtures.cyclicWalks().sequences.map { $0.filter { $0 != 11 } }
+        let data = TrainingData(numUsers: walks.count, numItems: 12, sequences: walks)
+        let model = try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 5), codes: codes, itemText: itemText)
+        XCTAssertEqual(model.name, "tiger-hybrid")
+        try model.fit(data)
+        let scores = Fixtures.scores(of: model, histories: walks)
+        for (user, history) in walks.enumerated() {
+            let finite = Set(scores[user].indices.filter { scores[user][$0].isFinite }.map(Int32.init))
+            XCTAssertTrue(finite.contains(11), "user \(user): the cold item is reachable")
+            // The beam's 6 items (which may include item 11 itself) plus item 11.
+            XCTAssertTrue([6, 7].contains(finite.count), "user \(user) after \(history): \(finite.sorted())")
+        }
+
+        let probe = try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 1), codes: codes, itemText: itemText)
+            .lossProbe(for: data)
+        let tower = try XCTUnwrap(probe.parameters.first { $0.name == "dense.textTower.weight" })
+        XCTAssertEqual(tower.shape, [16, 8])
+        _ = probe.lossAndGradients()
+        for parameter in probe.parameters where parameter.name.hasPrefix("dense.") || parameter.name == "encoder.codes" {
+            XCTAssertTrue(parameter.gradient.contains { $0 != 0 }, "\(parameter.name): no gradient")
+            let result = checkGradient(parameter) { probe.lossAndGradients() }
+            XCTAssertLessThan(result.relativeError, 2e-2, parameter.name)
+        }
+
+        let state = try model.fittedState()
+        XCTAssertEqual(state.tensors["dense.coldItems"]?.values, (0..<12).map { $0 == 11 ? 1 : 0 })
+        let restored = try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 5), codes: nil, itemText: itemText)
+        try restored.restoreFittedState(try Safetensors.decode(Safetensors.encode(state)))
+        XCTAssertEqual(bitPatterns(Fixtures.scores(of: restored, histories: walks)), bitPatterns(scores))
+        // TIGER alone cannot take the hybrid's state (it has tensors TIGER alone does not).
+        XCTAssertThrowsError(try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 5), codes: nil).restoreFittedState(state))
+    }
+
     // MARK: 4. Persistent state
 
     /// Every training history, the empty one and one longer than `maxLength`.
