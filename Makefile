@@ -7,6 +7,8 @@ CPU_FLAGS ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /pr
 RELEASE = -c release $(CPU_FLAGS)
 STORE ?= store
 RUN_ARGS ?=
+# TIGER trains to early stopping in `llmrec evaluate`; `make run` caps it to stay within its budget.
+TIGER_EPOCHS ?= 20
 NOTEBOOK_ARGS ?=
 # `make fuzz`: seconds per fuzz target (README "Reliability: fuzzing"); FUZZ_TARGETS picks targets.
 FUZZ_SECONDS ?= 180
@@ -21,7 +23,7 @@ build: setup
 	@$(SWIFT) build $(RELEASE) --product llmrec
 
 run: build
-	@.build/release/llmrec pipeline --store $(STORE) --data Data/ml-100k $(RUN_ARGS)
+	@.build/release/llmrec pipeline --store $(STORE) --data Data/ml-100k --set tiger.maxEpochs=$(TIGER_EPOCHS) $(RUN_ARGS)
 
 test: setup
 	@$(SWIFT) build $(RELEASE) --build-tests

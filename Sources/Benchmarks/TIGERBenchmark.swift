@@ -262,7 +262,7 @@ struct TIGERBenchmarkResult: Codable {
         let dataset = try loadDataset(at: officeDirectory, name: "office").dataset
         let split = leaveOneOutSplit(dataset)
         let published = try LCRecIndexFile.read(path: indexPath).codes(forItemIDs: dataset.itemIDs)
-        let (codes, recoded) = try uniqueByLastLevel(published)
+        let (codes, recoded) = try published.separatingSharedTuplesInLastLevel()
         let data = TrainingData(numUsers: split.numUsers, numItems: split.numItems, sequences: split.train)
         result.officeUsers = split.numUsers
         result.officeItems = split.numItems
@@ -286,30 +286,6 @@ struct TIGERBenchmarkResult: Codable {
                 validationBeamWidth: config.validationBeamWidth, fitSeconds: fitSeconds,
                 bestValidationNDCG10: summary?.bestMetric ?? .nan))
         }
-    }
-
-    /// `codes` with every item that shares its whole tuple with an earlier item moved to the
-    /// smallest last-level code no item with its other codes uses (the published Office index has
-    /// 2,415 distinct tuples for 2,420 items; TIGER's trie needs them unique), and how many moved.
-    /// - Throws: `SemanticIDError.invalidInput` when a prefix has no free last-level code.
-    static func uniqueByLastLevel(_ codes: SemanticIDCodes) throws -> (codes: SemanticIDCodes, recoded: Int) {
-        let levels = codes.levels
-        var values = codes.codes
-        var used: [ArraySlice<Int32>: Set<Int32>] = [:]
-        for item in 0..<codes.count { used[codes[item].dropLast(), default: []].insert(codes[item].last!) }
-        var recoded = 0
-        for group in codes.groupsSharingCode() where group.count > 1 {
-            let prefix = codes[group[0]].dropLast()
-            for item in group.dropFirst() {
-                guard let free = (0..<Int32(codes.codebookSizes[levels - 1])).first(where: { !used[prefix]!.contains($0) }) else {
-                    throw SemanticIDError.invalidInput("no free last-level code for item \(item) of prefix \(Array(prefix))")
-                }
-                used[prefix]!.insert(free)
-                values[item * levels + levels - 1] = free
-                recoded += 1
-            }
-        }
-        return (try SemanticIDCodes(codes: values, codebookSizes: codes.codebookSizes), recoded)
     }
 
     // MARK: Report

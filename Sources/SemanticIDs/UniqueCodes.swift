@@ -140,3 +140,29 @@ public enum UniqueCodes {
         return sum
     }
 }
+
+public extension SemanticIDCodes {
+    /// These codes with every item that shares its whole tuple with an earlier item moved to the
+    /// smallest last-level code no item with its other codes uses, and how many moved: what makes
+    /// an imported index usable by a trie (the published Office index has 2,415 distinct tuples
+    /// for 2,420 items).
+    /// - Throws: `SemanticIDError.invalidInput` when a prefix has no free last-level code.
+    func separatingSharedTuplesInLastLevel() throws -> (codes: SemanticIDCodes, recoded: Int) {
+        var values = codes
+        var used: [ArraySlice<Int32>: Set<Int32>] = [:]
+        for item in 0..<count { used[self[item].dropLast(), default: []].insert(self[item].last!) }
+        var recoded = 0
+        for group in groupsSharingCode() where group.count > 1 {
+            let prefix = self[group[0]].dropLast()
+            for item in group.dropFirst() {
+                guard let free = (0..<Int32(codebookSizes[levels - 1])).first(where: { !used[prefix]!.contains($0) }) else {
+                    throw SemanticIDError.invalidInput("no free last-level code for item \(item) of prefix \(Array(prefix))")
+                }
+                used[prefix]!.insert(free)
+                values[item * levels + levels - 1] = free
+                recoded += 1
+            }
+        }
+        return (try SemanticIDCodes(codes: values, codebookSizes: codebookSizes), recoded)
+    }
+}

@@ -18,6 +18,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var experimentOptions: ExperimentOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
+    @OptionGroup var semanticIDOptions: SemanticIDOptions
 
     @Flag(name: .long, help: "Print the JSON report to standard output instead of markdown.")
     var json = false
@@ -32,10 +33,11 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let models = modelOptions.modelNames
-        // Models that read item text cache the catalogue's embeddings in the store.
-        let store = try storeOptions.open(readOnly: !models.contains(where: ModelRegistry.readsItemText))
+        // Models that read item text or semantic IDs cache the catalogue's embeddings in the store.
+        let store = try storeOptions.open(readOnly: !models.contains { ModelRegistry.readsItemText($0) || ModelRegistry.readsSemanticIDs($0) })
         var experiment = try experimentOptions.experiment(in: store)
         try itemLLMOptions.attach(to: &experiment, for: models, store: store, status: StatusLine())
+        try semanticIDOptions.attach(to: &experiment, for: models, store: store, status: StatusLine())
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
         for model in models {
             let report = try evaluateAndWrite(model: model, overrides: try modelOptions.overrides(),

@@ -19,13 +19,18 @@ struct PipelineCommand: ParsableCommand {
     @Option(name: .long, help: "Raw dump to ingest (file or directory).")
     var data: String = "Data/ml-100k"
 
-    @Option(name: .long, help: "Comma-separated models to evaluate (default: all).")
-    var models: String = ModelRegistry.names.joined(separator: ",")
+    @Option(name: .long, help: "Comma-separated models to evaluate (default: all but tiger-hybrid, which trains a second TIGER, and without tiger under --no-semantic-ids).")
+    var models: String?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Pin one model's hyperparameter (repeatable), e.g. --set tiger.maxEpochs=20 (`make run` caps TIGER's epochs this way to stay within its time budget).",
+                               valueName: "model.name=value"))
+    var settings: [String] = []
 
     @Option(name: .long, help: "Worker threads for ranking (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Build the semantic IDs (the default settings of `llmrec semantic-ids`).")
+    @Flag(name: .customLong("semantic-ids"), inversion: .prefixedNo, help: "Build the semantic IDs (the default settings of `llmrec semantic-ids`).")
     var semanticIDs = true
 
     @OptionGroup var experimentOptions: ExperimentOptions
@@ -36,9 +41,32 @@ struct PipelineCommand: ParsableCommand {
         for model in modelNames where !ModelRegistry.names.contains(model) {
             throw ValidationError("unknown model '\(model)'; known models: \(ModelRegistry.names.joined(separator: ", "))")
         }
+        _ = try overrides()
+        if !semanticIDs, let model = modelNames.first(where: ModelRegistry.readsSemanticIDs) {
+            throw ValidationError("\(model) decodes semantic IDs: drop --no-semantic-ids or leave \(model) out of --models")
+        }
     }
 
-    private var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+    /// `--set` as per-model overrides.
+    private func overrides() throws -> [String: [String: String]] {
+        var result: [String: [String: String]] = [:]
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            let name = parts[0].split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, name.count == 2, ModelRegistry.names.contains(name[0].lowercased()), !name[1].isEmpty else {
+                throw ValidationError("--set expects model.name=value with a known model, got '\(setting)'")
+            }
+            result[name[0].lowercased(), default: [:]][name[1]] = parts[1]
+        }
+        return result
+    }
+
+    private var modelNames: [String] {
+        guard let models else {
+            return ModelRegistry.names.filter { $0 != TIGER.hybridModelName && (semanticIDs || !ModelRegistry.readsSemanticIDs($0)) }
+        }
+        return models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
 
     func run() throws {
         let status = StatusLine()
@@ -51,13 +79,11 @@ struct PipelineCommand: ParsableCommand {
                       + "\(grouped(meta.interactionCount)) interactions" + (summary.changed ? " (ingested)" : " (already in the store)"))
 
         var experiment = try experimentOptions.experiment(in: store)
-        if !semanticIDs, let model = modelNames.first(where: ModelRegistry.readsSemanticIDs) {
-            throw ValidationError("\(model) decodes semantic IDs: drop --no-semantic-ids or leave \(model) out of --models")
-        }
+
         try itemLLMOptions.attach(to: &experiment, for: modelNames, always: semanticIDs, store: store, status: status)
         if semanticIDs {
             let built = try prepareSemanticIDs(experiment: experiment, store: store, configuration: .init(), status: status)
-            experiment.semanticIDs = built
+            experiment.semanticIDs = built.assignment
             let embeddings = experiment.itemLLM!.embeddings
             let report = built.tokenizer.qualityReport(name: "llmrec rkmeans", embeddings: embeddings.values, dim: embeddings.dim)
             let file = try writeSemanticIDReport([report], dataset: experiment.dataset.name, artifact: built.artifact,
@@ -67,8 +93,9 @@ struct PipelineCommand: ParsableCommand {
                                  report.neighbourhood[0].chance, file.path))
         }
         let selection = ModelSelection(evaluator: Evaluator(options: EvaluationOptions(threadCount: threads)))
+        let overrides = try overrides()
         for model in modelNames {
-            _ = try evaluateAndWrite(model: model, overrides: [:], experiment: experiment, selection: selection,
+            _ = try evaluateAndWrite(model: model, overrides: overrides[model] ?? [:], experiment: experiment, selection: selection,
                                      reportsDirectory: experimentOptions.reportsDirectory)
         }
 

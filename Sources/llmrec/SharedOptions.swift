@@ -4,6 +4,7 @@ import FeatureStore
 import Foundation
 import ItemLLM
 import Recommenders
+import SemanticIDs
 
 /// `--store`: where the feature store lives.
 struct StoreOptions: ParsableArguments {
@@ -103,10 +104,9 @@ struct ItemLLMOptions: ParsableArguments {
     /// The model folder, checked.
     func directory() throws -> ModelDirectory { try ModelDirectory(path: itemLLM) }
 
-    /// Attaches the item LLM to `experiment` when one of `models` reads item text or semantic IDs,
-    /// or when `always` (for semantic IDs); embeddings are cached in `store` (which must be
-    /// writable then). For a model that decodes semantic IDs (tiger), also attaches the stored
-    /// ones (default settings of `llmrec semantic-ids`), or throws saying how to build them.
+    /// Attaches the item LLM to `experiment` when one of `models` reads item text or semantic IDs
+    /// (their stored artefact is keyed by the embeddings), or when `always` (for semantic IDs);
+    /// embeddings are cached in `store` (which must be writable then).
     func attach(to experiment: inout Experiment, for models: [String], always: Bool = false, store: FeatureStore,
                 status: StatusLine) throws {
         let needsSemanticIDs = models.contains(where: ModelRegistry.readsSemanticIDs)
@@ -119,9 +119,29 @@ struct ItemLLMOptions: ParsableArguments {
                                             $0.items, $0.tokens, $0.seconds, $0.itemsPerSecond, $0.gflopsPerSecond) }
                 ?? "item LLM: \(catalogue.count) item embeddings read from the store (\(catalogue.artifact?.name ?? "") v\(catalogue.artifact?.version ?? 0))"
         } ?? "")
-        if needsSemanticIDs && !always {
-            try experiment.attachStoredSemanticIDs(store: store)
-            status.finish("semantic IDs: \(experiment.semanticIDs!.artifact.name) v\(experiment.semanticIDs!.artifact.version)")
+    }
+}
+
+/// `--semantic-ids`, `--semantic-ids-file`: the codes tiger and tiger-hybrid decode.
+struct SemanticIDOptions: ParsableArguments {
+    @Option(name: .customLong("semantic-ids"), help: ArgumentHelp("Stored semantic IDs to decode (tiger), by the settings key `llmrec semantic-ids` prints and stores them under, e.g. rqvae-l3-k256-extra-level-s42 or rkmeans-l3-k256-balanced-s42.", valueName: "key"))
+    var semanticIDs: String = SemanticIDTokenizer.Configuration().key
+
+    @Option(name: .customLong("semantic-ids-file"), help: ArgumentHelp("Decode the codes of an LC-Rec index file (X.index.json, e.g. a published tokenizer) instead of stored ones; items sharing a tuple are moved apart in the last level.", valueName: "file"))
+    var semanticIDsFile: String?
+
+    /// Attaches the semantic IDs to `experiment` when one of `models` decodes them (its item LLM
+    /// attached for stored ones); throws saying how to build them when the store has none.
+    func attach(to experiment: inout Experiment, for models: [String], store: FeatureStore, status: StatusLine) throws {
+        guard models.contains(where: ModelRegistry.readsSemanticIDs) else { return }
+        if let semanticIDsFile {
+            experiment.semanticIDs = try SemanticIDAssignment.importing(indexFile: semanticIDsFile,
+                                                                        itemIDs: experiment.dataset.itemIDs)
+        } else {
+            try experiment.attachStoredSemanticIDs(store: store, tokenizerKey: semanticIDs)
         }
+        let codes = experiment.semanticIDs!.codes
+        status.finish("semantic IDs: \(experiment.semanticIDs!.source), \(codes.levels) levels "
+                      + "(\(codes.codebookSizes.map(String.init).joined(separator: " x ")))")
     }
 }

@@ -21,6 +21,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
+    @OptionGroup var semanticIDOptions: SemanticIDOptions
 
     @Option(name: .long, help: "Name of a data set in the store.")
     var dataset: String = "ml-100k"
@@ -35,6 +36,7 @@ struct TrainCommand: ParsableCommand {
         let model = modelOptions.modelNames[0]
         let status = StatusLine()
         try itemLLMOptions.attach(to: &experiment, for: [model], store: store, status: status)
+        try semanticIDOptions.attach(to: &experiment, for: [model], store: store, status: status)
         let candidates = try ModelRegistry.candidates(for: model, overrides: try modelOptions.overrides(),
                                                       itemLLM: experiment.itemLLM, semanticIDs: experiment.semanticIDs)
 

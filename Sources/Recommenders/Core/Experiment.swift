@@ -37,7 +37,7 @@ public struct Experiment {
     /// The item LLM over this data set's catalogue, for models that read item text (HLLM).
     public var itemLLM: ItemLLMCatalogue?
     /// The catalogue's semantic IDs, for models that decode them (TIGER).
-    public var semanticIDs: SemanticIDCatalogue?
+    public var semanticIDs: SemanticIDAssignment?
 
     /// Splits `dataset` under `evaluationProtocol`.
     public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut) {
@@ -84,23 +84,25 @@ public struct Experiment {
                                        maxTokens: maxTokens, progress: progress)
     }
 
-    /// Attaches the semantic IDs stored for this data set version under `configuration` (over the
-    /// attached item LLM's embeddings), as `llmrec semantic-ids` built them; never fits.
+    /// Attaches the semantic IDs stored for this data set version under the tokenizer settings
+    /// `tokenizerKey` (`SemanticIDTokenizer.Configuration.key`, over the attached item LLM's
+    /// embeddings), as `llmrec semantic-ids` built them; never fits.
     /// - Throws: `SemanticIDError.invalidInput` (saying the command that builds them) when the
     ///   store has none for this version, or only for an older one.
     public mutating func attachStoredSemanticIDs(store: FeatureStore,
-                                                 configuration: SemanticIDTokenizer.Configuration = .init()) throws {
+                                                 tokenizerKey: String = SemanticIDTokenizer.Configuration().key) throws {
         let version = try store.datasetMetadata(named: dataset.name)?.version ?? 0
         guard let embeddings = itemLLM?.artifact else {
             throw SemanticIDError.invalidInput("semantic IDs need the item LLM's embeddings registered in the store")
         }
-        semanticIDs = try SemanticIDCatalogue.stored(dataset: dataset.name, datasetVersion: version,
-                                                     embeddingArtifact: embeddings.name, configuration: configuration,
-                                                     store: store)
-        guard semanticIDs!.tokenizer.codes.count == dataset.numItems else {
-            throw SemanticIDError.invalidInput("the stored semantic IDs cover \(semanticIDs!.tokenizer.codes.count) items, "
+        let stored = try SemanticIDCatalogue.stored(dataset: dataset.name, datasetVersion: version,
+                                                    embeddingArtifact: embeddings.name, tokenizerKey: tokenizerKey,
+                                                    store: store)
+        guard stored.tokenizer.codes.count == dataset.numItems else {
+            throw SemanticIDError.invalidInput("the stored semantic IDs cover \(stored.tokenizer.codes.count) items, "
                                                + "\(dataset.name) has \(dataset.numItems); rebuild them with `llmrec semantic-ids --dataset \(dataset.name)`")
         }
+        semanticIDs = stored.assignment
     }
 
     /// Every interaction of every user, chronological: what a model serving recommendations

@@ -27,7 +27,7 @@ public enum ModelRegistry {
     /// `semanticIDs` entry, naming the codes' source, is not a hyperparameter and is ignored here).
     public static func candidates(for name: String, overrides: [String: String] = [:],
                                   itemLLM: ItemLLMCatalogue? = nil,
-                                  semanticIDs: SemanticIDCatalogue? = nil) throws -> [ModelCandidate] {
+                                  semanticIDs: SemanticIDAssignment? = nil) throws -> [ModelCandidate] {
         switch name.lowercased() {
         case RandomRanker.modelName: return try candidates(RandomRanker.self, overrides: overrides)
         case MostPop.modelName: return try candidates(MostPop.self, overrides: overrides)
@@ -50,8 +50,8 @@ public enum ModelRegistry {
                 guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: modelName) }
                 itemText = TIGER.ItemText(values: itemLLM.embeddings.values, dim: itemLLM.embeddings.dim)
             }
-            let codes = semanticIDs?.tokenizer.codes
-            let source = semanticIDs.map { "\($0.artifact.name) v\($0.artifact.version)" } ?? ""
+            let codes = semanticIDs?.codes
+            let source = semanticIDs?.source ?? ""
             // Built once here so that bad settings throw now; every `make` builds the same model.
             let model = try TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)
             let make = { (try? TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)) ?? model }

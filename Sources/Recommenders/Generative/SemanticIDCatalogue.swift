@@ -58,8 +58,15 @@ public struct SemanticIDCatalogue {
     public static func artifactName(dataset: String, datasetVersion: Int, embeddingArtifact: String,
                                     configuration: SemanticIDTokenizer.Configuration,
                                     collaborative: CollaborativeItemVectors? = nil) -> String {
+        artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
+                     tokenizerKey: (collaborative?.key ?? "") + "/" + configuration.key)
+    }
+
+    /// The artefact name for the tokenizer settings `tokenizerKey` (`/<configuration key>`, after
+    /// the collaborative part `+ialsN` when there is one).
+    static func artifactName(dataset: String, datasetVersion: Int, embeddingArtifact: String, tokenizerKey: String) -> String {
         let embeddingKey = embeddingArtifact.components(separatedBy: "/item-embeddings/v\(datasetVersion)/").last ?? embeddingArtifact
-        return "\(dataset)/semantic-ids/v\(datasetVersion)/\(embeddingKey)\(collaborative?.key ?? "")/\(configuration.key)"
+        return "\(dataset)/semantic-ids/v\(datasetVersion)/\(embeddingKey)\(tokenizerKey)"
     }
 
     /// The semantic IDs of `itemLLM`'s catalogue under `configuration`: read from `store` when
@@ -118,27 +125,28 @@ public struct SemanticIDCatalogue {
         return SemanticIDCatalogue(tokenizer: tokenizer, trie: trie, artifact: artifact, wasStored: false)
     }
 
-    /// The semantic IDs `llmrec semantic-ids` stored for `configuration` over `embeddingArtifact`
-    /// of version `datasetVersion` (never fits).
+    /// The semantic IDs `llmrec semantic-ids` stored for the tokenizer settings `tokenizerKey`
+    /// (`SemanticIDTokenizer.Configuration.key`) over `embeddingArtifact` of version
+    /// `datasetVersion` (never fits).
     /// - Throws: `SemanticIDError.invalidInput` saying the command that builds them when there are
     ///   none for this version (and whether an older data set version has some).
     public static func stored(dataset: String, datasetVersion: Int, embeddingArtifact: String,
-                              configuration: SemanticIDTokenizer.Configuration, store: FeatureStore) throws -> SemanticIDCatalogue {
+                              tokenizerKey: String, store: FeatureStore) throws -> SemanticIDCatalogue {
         let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
-                                configuration: configuration)
+                                tokenizerKey: "/" + tokenizerKey)
         if let found = try latest(named: name, in: store) { return found }
-        let command = "build them with `llmrec semantic-ids --dataset \(dataset)`"
+        let command = "build them with `llmrec semantic-ids --dataset \(dataset)` and the options of \(tokenizerKey)"
         for older in stride(from: datasetVersion - 1, through: 0, by: -1) {
             let olderEmbeddings = embeddingArtifact.replacingOccurrences(of: "/item-embeddings/v\(datasetVersion)/",
                                                                          with: "/item-embeddings/v\(older)/")
             let olderName = artifactName(dataset: dataset, datasetVersion: older, embeddingArtifact: olderEmbeddings,
-                                         configuration: configuration)
+                                         tokenizerKey: "/" + tokenizerKey)
             if try store.read({ try $0.latestArtifact(named: olderName) }) != nil {
-                throw SemanticIDError.invalidInput("the stored semantic IDs of \(dataset) (\(configuration.key)) belong to data set "
+                throw SemanticIDError.invalidInput("the stored semantic IDs of \(dataset) (\(tokenizerKey)) belong to data set "
                                                    + "version \(older), the data set is now version \(datasetVersion); \(command)")
             }
         }
-        throw SemanticIDError.invalidInput("\(dataset) v\(datasetVersion) has no semantic IDs (\(configuration.key)) in \(store.path); \(command)")
+        throw SemanticIDError.invalidInput("\(dataset) v\(datasetVersion) has no semantic IDs (\(tokenizerKey)) in \(store.path); \(command)")
     }
 
     /// The latest registered version of `name`, or nil when there is none.
