@@ -124,7 +124,7 @@ struct ItemLLMOptions: ParsableArguments {
 
 /// `--semantic-ids`, `--semantic-ids-file`: the codes tiger and tiger-hybrid decode.
 struct SemanticIDOptions: ParsableArguments {
-    @Option(name: .customLong("semantic-ids"), help: ArgumentHelp("Stored semantic IDs to decode (tiger), by the settings key `llmrec semantic-ids` prints and stores them under, e.g. rqvae-l3-k256-extra-level-s42 or rkmeans-l3-k256-balanced-s42.", valueName: "key"))
+    @Option(name: .customLong("semantic-ids"), help: ArgumentHelp("Stored semantic IDs to decode (tiger), by the settings key `llmrec semantic-ids` prints and stores them under, e.g. rqvae-l3-k256-extra-level-s42, rkmeans-l3-k256-balanced-s42, or +ials64/rkmeans-l3-k256-extra-level-s42 for codes built with --collaborative-factors 64.", valueName: "key"))
     var semanticIDs: String = SemanticIDTokenizer.Configuration().key
 
     @Option(name: .customLong("semantic-ids-file"), help: ArgumentHelp("Decode the codes of an LC-Rec index file (X.index.json, e.g. a published tokenizer) instead of stored ones; items sharing a tuple are moved apart in the last level.", valueName: "file"))

@@ -126,21 +126,23 @@ public struct SemanticIDCatalogue {
     }
 
     /// The semantic IDs `llmrec semantic-ids` stored for the tokenizer settings `tokenizerKey`
-    /// (`SemanticIDTokenizer.Configuration.key`) over `embeddingArtifact` of version
+    /// (`SemanticIDTokenizer.Configuration.key`, after `+ialsN/` for collaborative codes) over `embeddingArtifact` of version
     /// `datasetVersion` (never fits).
     /// - Throws: `SemanticIDError.invalidInput` saying the command that builds them when there are
     ///   none for this version (and whether an older data set version has some).
     public static func stored(dataset: String, datasetVersion: Int, embeddingArtifact: String,
                               tokenizerKey: String, store: FeatureStore) throws -> SemanticIDCatalogue {
+        // Collaborative codes are keyed `+ialsN/<settings>`, right after the embedding key.
+        let suffix = tokenizerKey.hasPrefix("+") ? tokenizerKey : "/" + tokenizerKey
         let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
-                                tokenizerKey: "/" + tokenizerKey)
+                                tokenizerKey: suffix)
         if let found = try latest(named: name, in: store) { return found }
         let command = "build them with `llmrec semantic-ids --dataset \(dataset)` and the options of \(tokenizerKey)"
         for older in stride(from: datasetVersion - 1, through: 0, by: -1) {
             let olderEmbeddings = embeddingArtifact.replacingOccurrences(of: "/item-embeddings/v\(datasetVersion)/",
                                                                          with: "/item-embeddings/v\(older)/")
             let olderName = artifactName(dataset: dataset, datasetVersion: older, embeddingArtifact: olderEmbeddings,
-                                         tokenizerKey: "/" + tokenizerKey)
+                                         tokenizerKey: suffix)
             if try store.read({ try $0.latestArtifact(named: olderName) }) != nil {
                 throw SemanticIDError.invalidInput("the stored semantic IDs of \(dataset) (\(tokenizerKey)) belong to data set "
                                                    + "version \(older), the data set is now version \(datasetVersion); \(command)")
