@@ -137,7 +137,7 @@ public struct SemanticIDCatalogue {
         let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
                                 tokenizerKey: suffix)
         if let found = try latest(named: name, in: store) { return found }
-        let command = "build them with `llmrec semantic-ids --dataset \(dataset)` and the options of \(tokenizerKey)"
+        let command = "build them with `llmrec semantic-ids --dataset \(dataset)` and the settings that key names"
         for older in stride(from: datasetVersion - 1, through: 0, by: -1) {
             let olderEmbeddings = embeddingArtifact.replacingOccurrences(of: "/item-embeddings/v\(datasetVersion)/",
                                                                          with: "/item-embeddings/v\(older)/")

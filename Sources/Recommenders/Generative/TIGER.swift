@@ -263,6 +263,10 @@ public final class TIGER: Recommender {
 
     /// The beam's items and log-likelihoods for each history, best first (history items kept),
     /// and the encoder's last states `[histories.count, dim]`.
+    ///
+    /// Each history is searched on its own: batching users packs their rows into shared matrix
+    /// products, whose rounding would then depend on which users share a batch, and evaluation,
+    /// every export shard and `recommend` must give a user the same scores bit for bit.
     func generate(histories: [[Int32]], beamWidth: Int) -> (generated: [TIGERBeamSearch.Generated], userStates: [Float]) {
         guard let network, let trie, let codes, !histories.isEmpty else {
             return ([TIGERBeamSearch.Generated](repeating: .init(), count: histories.count),
@@ -270,7 +274,16 @@ public final class TIGER: Recommender {
         }
         var search = TIGERBeamSearch(network: network, trie: trie, codes: codes, heads: config.heads,
                                      maxLength: config.maxLength)
-        return search.run(histories: histories, beamWidth: beamWidth)
+        var generated: [TIGERBeamSearch.Generated] = []
+        var states: [Float] = []
+        generated.reserveCapacity(histories.count)
+        states.reserveCapacity(histories.count * config.dim)
+        for history in histories {
+            let result = search.run(histories: [history], beamWidth: beamWidth)
+            generated.append(result.generated[0])
+            states.append(contentsOf: result.userStates)
+        }
+        return (generated, states)
     }
 
     /// The `k` most likely items after `history` by beam search of width `max(k, beamWidth)`,

@@ -3,9 +3,10 @@ import LinearAlgebra
 import NeuralNet
 import SemanticIDs
 
-/// Constrained beam search over a trained `TIGERNetwork` (Rajput et al. 2023, §3.2), batched over
-/// users: the next item's codes are decoded one level at a time, and every step keeps only codes
-/// the prefix trie allows, so every finished beam is a real item.
+/// Constrained beam search over a trained `TIGERNetwork` (Rajput et al. 2023, §3.2) for a batch of
+/// users (`TIGER` passes one at a time, so that no user's rounding depends on its company): the
+/// next item's codes are decoded one level at a time, and every step keeps only codes the prefix
+/// trie allows, so every finished beam is a real item.
 ///
 /// Per batch of users:
 /// 1. the encoder runs once over each history's last `maxLength` items (packed);
