@@ -89,9 +89,9 @@ struct ModelOptions: ParsableArguments {
 
 extension EvaluationProtocol: ExpressibleByArgument {}
 
-/// `--item-llm`, `--item-tokens`: the item LLM for models that read item text (hllm).
+/// `--item-llm`, `--item-tokens`: the item LLM for models that read item text (hllm, tiger-hybrid).
 struct ItemLLMOptions: ParsableArguments {
-    @Option(name: .long, help: "Pretrained item LLM folder (config.json, model.safetensors, vocab.txt), read by hllm; `make setup` puts all-MiniLM-L6-v2 there.")
+    @Option(name: .long, help: "Pretrained item LLM folder (config.json, model.safetensors, vocab.txt), read by hllm and tiger-hybrid (and by tiger to find its stored semantic IDs, which are keyed by the embeddings); `make setup` puts all-MiniLM-L6-v2 there.")
     var itemLLM: String = ModelDirectory.defaultPath
 
     @Option(name: .long, help: "Token budget per item text, [CLS] and [SEP] included (16-512).")
