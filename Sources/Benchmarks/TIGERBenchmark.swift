@@ -27,15 +27,33 @@ import SemanticIDs
 /// `trainingSummary.secondsPerEpoch` (training only; the per-epoch validation by beam search is
 /// reported apart), `fitSeconds` the whole `fit`.
 struct TIGERBenchmarkResult: Codable {
-    /// The beam search of one model size and beam width.
-    struct BeamSearch: Codable {
+    /// The sizes of one benchmarked model.
+    struct ModelSize: Codable {
         /// "default" or "paper".
-        var size: String
+        var label: String
         var dim: Int
         var heads: Int
         var encoderBlocks: Int
         var decoderBlocks: Int
         var feedForward: Int
+
+        /// `config`'s sizes, named `label`.
+        init(_ label: String, _ config: TIGER.Config) {
+            self.label = label
+            dim = config.dim
+            heads = config.heads
+            encoderBlocks = config.encoderBlocks
+            decoderBlocks = config.decoderBlocks
+            feedForward = config.feedForward
+        }
+
+        /// The table cells size, d, heads, blocks enc+dec, FFN.
+        var cells: [String] { [label, "\(dim)", "\(heads)", "\(encoderBlocks)+\(decoderBlocks)", "\(feedForward)"] }
+    }
+
+    /// The beam search of one model size and beam width.
+    struct BeamSearch: Codable {
+        var model: ModelSize
         var beamWidth: Int
         /// Users scored per run, users per `scoreBatch` call and worker threads.
         var users: Int
@@ -57,12 +75,7 @@ struct TIGERBenchmarkResult: Codable {
 
     /// One training run on Office.
     struct Training: Codable {
-        var size: String
-        var dim: Int
-        var heads: Int
-        var encoderBlocks: Int
-        var decoderBlocks: Int
-        var feedForward: Int
+        var model: ModelSize
         var epochs: Int
         /// Mean training seconds per epoch (forward, backward, optimizer).
         var secondsPerEpoch: Double
@@ -137,8 +150,7 @@ struct TIGERBenchmarkResult: Codable {
                                             codebookSizes: codes.codebookSizes)
                 let gflops = flops * Double(users) / seconds / 1e9
                 result.beamSearch.append(BeamSearch(
-                    size: label, dim: config.dim, heads: config.heads, encoderBlocks: config.encoderBlocks,
-                    decoderBlocks: config.decoderBlocks, feedForward: config.feedForward, beamWidth: width, users: users,
+                    model: ModelSize(label, config), beamWidth: width, users: users,
                     batchSize: batchSize, threads: threads, beamsPerStep: beams, bestSeconds: seconds,
                     millisecondsPerUser: seconds / Double(users) * 1e3, flopsPerUser: flops, gflops: gflops,
                     ratioToGEMM: gflops / multi.bestGFLOPS,
@@ -278,8 +290,7 @@ struct TIGERBenchmarkResult: Codable {
             let summary = model.trainingSummary
             let epochRecords = summary?.epochs ?? []
             result.training.append(Training(
-                size: label, dim: config.dim, heads: config.heads, encoderBlocks: config.encoderBlocks,
-                decoderBlocks: config.decoderBlocks, feedForward: config.feedForward, epochs: epochRecords.count,
+                model: ModelSize(label, config), epochs: epochRecords.count,
                 secondsPerEpoch: summary?.secondsPerEpoch ?? .nan,
                 validationSecondsPerEpoch: epochRecords.isEmpty ? .nan
                     : epochRecords.reduce(0) { $0 + $1.validationSeconds } / Double(epochRecords.count),
@@ -297,7 +308,7 @@ struct TIGERBenchmarkResult: Codable {
                                                "per thread vs sgemm (1 thread)"],
                                       rightAligned: Set(1...12))
         beamTable.rows = beamSearch.map { row in
-            [row.size, "\(row.dim)", "\(row.heads)", "\(row.encoderBlocks)+\(row.decoderBlocks)", "\(row.feedForward)",
+            row.model.cells + [
              "\(row.beamWidth)", row.beamsPerStep.map(String.init).joined(separator: ", "), "\(row.users)",
              MarkdownTable.decimal(row.millisecondsPerUser, digits: 2), MarkdownTable.decimal(row.flopsPerUser / 1e6, digits: 1),
              MarkdownTable.decimal(row.gflops, digits: 1), MarkdownTable.decimal(row.ratioToGEMM, digits: 3),
@@ -320,7 +331,7 @@ struct TIGERBenchmarkResult: Codable {
                                                "validation s / epoch (beam)", "fit total (s)", "best valid NDCG@10"],
                                       rightAligned: Set(1...9))
             table.rows = training.map { run in
-                [run.size, "\(run.dim)", "\(run.heads)", "\(run.encoderBlocks)+\(run.decoderBlocks)", "\(run.feedForward)",
+                run.model.cells + [
                  "\(run.epochs)", MarkdownTable.decimal(run.secondsPerEpoch, digits: 2),
                  MarkdownTable.decimal(run.validationSecondsPerEpoch, digits: 2) + " (\(run.validationBeamWidth))",
                  MarkdownTable.decimal(run.fitSeconds, digits: 2), MarkdownTable.metric(run.bestValidationNDCG10)]
