@@ -38,6 +38,14 @@ public struct SemanticIDCodes: Equatable, Sendable {
     /// Item `item`'s code tuple as an array.
     public func tuple(of item: Int) -> [Int32] { Array(self[item]) }
 
+    /// The tuples of `items`, one after another, `[items.count, levels]` row-major.
+    public func tuples(of items: some Sequence<Int32>) -> [Int32] {
+        var result: [Int32] = []
+        result.reserveCapacity(items.underestimatedCount * levels)
+        for item in items { result.append(contentsOf: self[Int(item)]) }
+        return result
+    }
+
     /// Appends one item's `tuple` (`[levels]`), which must fit the codebooks.
     public mutating func append(_ tuple: [Int32]) throws {
         guard tuple.count == levels else {

@@ -313,7 +313,7 @@ public final class TIGER: Recommender {
         let (levels, dim) = (codes.levels, config.dim)
         let window = history.suffix(config.maxLength)
         let memoryLayout = SequenceLayout.packed(lengths: [window.count])
-        let memory = network.encode(itemCodes: window.flatMap { codes[Int($0)] }, layout: memoryLayout, training: false)
+        let memory = network.encode(itemCodes: codes.tuples(of: window), layout: memoryLayout, training: false)
         let hidden = network.decode(tokens: network.decoderInputs(targetCodes: codes.codes),
                                     crossLayout: SequenceLayout.packed(lengths: [numItems * levels]), memory: memory,
                                     memoryLayout: memoryLayout,

@@ -50,10 +50,7 @@ struct TIGERBeamSearch {
         let (dim, levels) = (network.dim, network.levels)
         let windows = histories.map { $0.suffix(maxLength) }
         let memoryLayout = SequenceLayout.packed(lengths: windows.map(\.count))
-        var windowCodes: [Int32] = []
-        windowCodes.reserveCapacity(memoryLayout.rowCount * levels)
-        for window in windows { for item in window { windowCodes.append(contentsOf: codes[Int(item)]) } }
-        let memory = network.encode(itemCodes: windowCodes, layout: memoryLayout, training: false)
+        let memory = network.encode(itemCodes: codes.tuples(of: windows.joined()), layout: memoryLayout, training: false)
         let crossKeyValues = network.decoderBlocks.indices.map { b in
             var projection = network.decoderBlocks[b].crossAttention.keyValue
             return projection.forward(memory)
@@ -259,11 +256,8 @@ private struct Beams {
                     candidates.append((score[r] + logProbabilities[r * codebookSize + Int(trie.code[child])], child, r))
                 }
             }
-            if candidates.count > beamWidth {
-                candidates.sort { $0.score > $1.score || ($0.score == $1.score && $0.node < $1.node) }
-                candidates.removeLast(candidates.count - beamWidth)
-            }
             candidates.sort { $0.score > $1.score || ($0.score == $1.score && $0.node < $1.node) }
+            if candidates.count > beamWidth { candidates.removeLast(candidates.count - beamWidth) }
             let first = next.node.count
             for candidate in candidates {
                 next.user.append(u)

@@ -71,8 +71,8 @@ struct TIGERTrainer {
     mutating func lossAndGradients(_ batch: NextItemTraining.Batch) -> Double {
         let (levels, dim) = (codes.levels, config.dim)
         let memoryLayout = batch.layout
-        let memory = network.encode(itemCodes: itemCodes(batch.inputs), layout: memoryLayout, training: true)
-        let targetCodes = itemCodes(batch.targets)
+        let memory = network.encode(itemCodes: codes.tuples(of: batch.inputs), layout: memoryLayout, training: true)
+        let targetCodes = codes.tuples(of: batch.targets)
         var keyLimits: [Int32] = []
         keyLimits.reserveCapacity(targetCodes.count)
         for length in memoryLayout.lengths {
@@ -113,13 +113,5 @@ struct TIGERTrainer {
         }
         network.encoderBackward(dMemory)
         return loss
-    }
-
-    /// The codes of `items`, `[items.count, L]` row-major.
-    private func itemCodes(_ items: [Int32]) -> [Int32] {
-        var result: [Int32] = []
-        result.reserveCapacity(items.count * codes.levels)
-        for item in items { result.append(contentsOf: codes[Int(item)]) }
-        return result
     }
 }

@@ -26,10 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)
     let control = bytes[0]
     let layout = layouts[Int(control) % layouts.count]
-    let directory = scratch.directory(layout.format.rawValue, removing: layout.names)
-    for (file, name) in zip(FuzzInput.files(bytes[1...], maxParts: layout.names.count), layout.names) {
-        scratch.write(file, to: directory, as: name)
-    }
+    let directory = scratch.directory(layout.format.rawValue, files: bytes[1...], names: layout.names)
     let options = ParseOptions(skipBadLines: control & 0x10 != 0)
     let format: DatasetFormat? = control & 0x20 != 0 ? nil : layout.format
     do {

@@ -14,10 +14,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)
     let shards = Int(bytes[0]) % 3 + 1
     let names = (0..<shards).map { "manifest-\($0)-of-\(shards).json" } + (0..<shards).map { "part-\($0)-of-\(shards)-00000.jsonl" }
-    let directory = scratch.directory("shards-\(shards)", removing: names)
-    for (file, name) in zip(FuzzInput.files(bytes[1...], maxParts: names.count), names) {
-        scratch.write(file, to: directory, as: name)
-    }
+    let directory = scratch.directory("shards-\(shards)", files: bytes[1...], names: names)
     let folder = URL(fileURLWithPath: directory)
     do {
         _ = try ExportManifest.read(from: folder.appendingPathComponent(names[0]))

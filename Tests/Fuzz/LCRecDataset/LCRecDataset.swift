@@ -14,10 +14,7 @@ let scratch = ScratchDirectory("LCRecDataset")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 1 else { return 0 }
     let bytes = FuzzInput.bytes(data, size)
-    let directory = scratch.directory("lc-rec", removing: names)
-    for (file, name) in zip(FuzzInput.files(bytes[1...], maxParts: names.count), names) {
-        scratch.write(file, to: directory, as: name)
-    }
+    let directory = scratch.directory("lc-rec", files: bytes[1...], names: names)
     let path = bytes[0] & 1 != 0 ? "\(directory)/\(names[0])" : directory
     do {
         let parsed = try loadDataset(at: path, format: .lcRec, name: "fuzz")

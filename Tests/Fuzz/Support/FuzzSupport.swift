@@ -59,6 +59,16 @@ final class ScratchDirectory {
         return directory
     }
 
+    /// Subdirectory `name` holding the files of `bytes` (separated as `FuzzInput.files` reads them)
+    /// under `names` in order, and none of `names` beyond them; returns its path.
+    func directory(_ name: String, files bytes: ArraySlice<UInt8>, names: [String]) -> String {
+        let directory = directory(name, removing: names)
+        for (file, fileName) in zip(FuzzInput.files(bytes, maxParts: names.count), names) {
+            write(file, to: directory, as: fileName)
+        }
+        return directory
+    }
+
     /// Writes `bytes` to `directory/name` (replacing it) and returns the path.
     @discardableResult
     func write<Bytes: Collection>(_ bytes: Bytes, to directory: String, as name: String) -> String where Bytes.Element == UInt8 {
