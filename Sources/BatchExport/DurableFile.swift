@@ -10,12 +10,17 @@ enum DurableFile {
     static func temporaryName(for name: String) -> String { ".\(name).tmp" }
 
     /// A fresh, empty temporary file for `name` in `folder`, opened for writing.
+    ///
+    /// Opened with `open(2)`, not `FileManager.createFile`, which on Linux writes through a
+    /// `.dat.nosync…` file of its own that a killed export would leave behind in the folder.
     static func create(_ name: String, in folder: URL) throws -> FileHandle {
         let url = folder.appendingPathComponent(temporaryName(for: name))
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw ExportError.unwritableOutput(path: folder.path, detail: "cannot create \(url.lastPathComponent)")
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ExportError.unwritableOutput(path: folder.path, detail: "cannot create \(url.lastPathComponent) "
+                                               + "(\(String(cString: strerror(errno))))")
         }
-        return try FileHandle(forWritingTo: url)
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Flushes and closes `handle` (from `create(name, in: folder)`) and renames it to `name`.

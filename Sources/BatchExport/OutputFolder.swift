@@ -17,10 +17,13 @@ public enum OutputFolder {
             throw ExportError.unwritableOutput(path: folder.path, detail: "cannot create it (\((error as NSError).localizedDescription))")
         }
         let probe = folder.appendingPathComponent(".llmrec-write-probe-\(ProcessInfo.processInfo.processIdentifier)")
-        guard manager.createFile(atPath: probe.path, contents: Data()) else {
+        // open(2), not FileManager.createFile, which writes through a temporary file of its own.
+        let descriptor = open(probe.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
             if !existed { try? manager.removeItem(at: folder) }
             throw ExportError.unwritableOutput(path: folder.path, detail: "permission denied")
         }
-        try? manager.removeItem(at: probe)
+        close(descriptor)
+        unlink(probe.path)
     }
 }
