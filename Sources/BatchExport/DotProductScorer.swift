@@ -2,8 +2,10 @@ import LinearAlgebra
 import Recommenders
 
 /// A scorer whose score is a dot product of a user vector and an item vector (matrix factorisation,
-/// two-tower and sequential embedding models, and EASE's history indicator times its weights). The export scores these with `DotProductTopK`, which
-/// ranks the catalogue without ever writing the scores to memory.
+/// two-tower and sequential embedding models). The export scores these with `DotProductTopK`, which
+/// ranks the catalogue without ever writing the scores to memory. (EASE and ItemKNN are not: their
+/// "user vector" would be a history's indicator over the whole catalogue; their own row sums,
+/// `HistoryRowSumScorer`, are far cheaper.)
 ///
 /// A user's vector must depend on that user's history alone, never on which users share its block:
 /// the written scores are then the same whatever the shard.
@@ -23,15 +25,6 @@ extension IALS: DotProductScorer {
     public func userVectors(users: [Int32], histories: [[Int32]]) -> [Float] {
         histories.flatMap { (try? foldIn(history: $0)) ?? [Float](repeating: 0, count: config.factors) }
     }
-}
-
-extension EASE: DotProductScorer {
-    /// Bᵀ: a user's score for item j is its history indicator times column j of the weights. (Its
-    /// `scoreBatch` GEMM rounds differently with a user's row in the block; the kernel does not.)
-    public var itemVectors: Matrix { weights.transposed() }
-
-    /// Each history's indicator over the catalogue, `[users.count, numItems]`.
-    public func userVectors(users: [Int32], histories: [[Int32]]) -> [Float] { historyIndicators(histories) }
 }
 
 extension SASRec: DotProductScorer {

@@ -125,9 +125,9 @@ final class ExportEngineTests: XCTestCase {
     }
 }
 
-/// Trained dot-product models (iALS with fold-in vectors, EASE with history indicators, SASRec and
-/// HLLM with per-user states) go through the fused kernel: their shards are byte-identical to the
-/// unsharded export.
+/// Trained models, through the fused dot-product kernel (iALS with fold-in vectors, SASRec and HLLM
+/// with per-user states) or through their own scores (EASE's and ItemKNN's history row sums): their
+/// shards are byte-identical to the unsharded export.
 final class ExportEngineTrainedModelTests: XCTestCase {
     private let histories: [[Int32]] = (0..<230).map { (user: Int) -> [Int32] in
         (0..<(3 + user % 7)).map { (step: Int) -> Int32 in Int32((user * 3 + step * 11) % 97) }
@@ -167,6 +167,10 @@ final class ExportEngineTrainedModelTests: XCTestCase {
 
     func testEASEShardsAreByteIdenticalToTheUnshardedExport() throws {
         try assertShardsAreTheWholeExport(of: EASE(config: EASE.Config(l2: 30)))
+    }
+
+    func testItemKNNShardsAreByteIdenticalToTheUnshardedExport() throws {
+        try assertShardsAreTheWholeExport(of: ItemKNN(config: ItemKNN.Config(neighbors: 20)))
     }
 
     func testSASRecShardsAreByteIdenticalToTheUnshardedExport() throws {

@@ -43,6 +43,24 @@ final class EASETests: XCTestCase {
         }
     }
 
+    func testRowSumScoresEqualTheDenseIndicatorProductAndIgnoreTheBatch() throws {
+        // The reference: every history's 0/1 indicator row times B in one GEMM, the product
+        // `scoreBatch` replaced. The row sums must agree with it, and a user's scores must be the
+        // same bits alone as in a batch (the export's shards depend on it).
+        let data = Fixtures.randomData(users: 90, items: 57, density: 0.12, seed: 17)
+        let model = EASE(config: .init(l2: 3))
+        try model.fit(data)
+        let n = data.numItems
+        var indicators = Matrix(rows: data.numUsers, cols: n)
+        for user in 0..<data.numUsers { for item in data.sequences[user] { indicators[user, Int(item)] = 1 } }
+        let dense = Matrix.product(indicators, model.weights)
+        let batched = Fixtures.scores(of: model, histories: data.sequences)
+        for user in 0..<data.numUsers {
+            for item in 0..<n { XCTAssertEqual(batched[user][item], dense[user, item], accuracy: 1e-5, "(\(user), \(item))") }
+            XCTAssertEqual(Fixtures.scores(of: model, histories: [data.sequences[user]])[0], batched[user], "user \(user)")
+        }
+    }
+
     func testCandidates() {
         XCTAssertEqual(EASE.candidates().map(\.config), [["l2": "100.0"], ["l2": "300.0"], ["l2": "1000.0"], ["l2": "3000.0"]])
         XCTAssertEqual(EASE.candidates()[1].make().configDescription, ["l2": "300.0"])

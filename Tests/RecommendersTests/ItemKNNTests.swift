@@ -1,15 +1,21 @@
+import LinearAlgebra
 import Recommenders
 import XCTest
 
 final class ItemKNNTests: XCTestCase {
     // Users of items 0, 1, 2: {0, 1}, {0, 1, 2}, {1, 2}; co-occurrences (0,1) = 2, (0,2) = 1, (1,2) = 2.
 
-    func testCooccurrenceByHandInAnyBlockSize() {
-        let expected: [Float] = [2, 2, 1, 2, 3, 2, 1, 2, 2]
-        for block in [1, 2, 256] {
-            XCTAssertEqual(Fixtures.threeByThree.cooccurrence(usersPerBlock: block).values, expected, "block \(block)")
-        }
+    func testCooccurrenceByHand() {
+        XCTAssertEqual(Fixtures.threeByThree.cooccurrence().values, [2, 2, 1, 2, 3, 2, 1, 2, 2])
         XCTAssertEqual(Fixtures.threeByThree.itemPopularity(), [2, 3, 2])
+    }
+
+    func testCooccurrenceEqualsTheDenseGramOfTheIndicatorMatrix() {
+        // The pair counts are exact integers, so they equal XᵀX by BLAS bit for bit.
+        let data = Fixtures.randomData(users: 70, items: 31, density: 0.15, seed: 3)
+        var indicators = Matrix(rows: data.numUsers, cols: data.numItems)
+        for user in 0..<data.numUsers { for item in data.items(ofUser: user) { indicators[user, Int(item)] = 1 } }
+        XCTAssertEqual(data.cooccurrence(), Matrix.gram(indicators))
     }
 
     func testCosineWithoutShrinkage() throws {

@@ -6,9 +6,10 @@ import LinearAlgebra
 ///
 ///     G = XᵀX + λI,  P = G⁻¹,  B[i, j] = -P[i, j] / P[j, j]  (i ≠ j),  B[j, j] = 0.
 ///
-/// A history's scores are its indicator row times B, one `sgemm` per batch. Deterministic.
-/// Dense `[n, n]`, so catalogues are limited to `TrainingData.denseItemLimit` items.
-public final class EASE: ConfigurableRecommender {
+/// A history's scores are its indicator row times B, computed as the sum of B's rows of the
+/// history's items (`HistoryRowSumScorer`): about `|history| x n` additions per user. Deterministic.
+/// B is dense `[n, n]`, so catalogues are limited to `TrainingData.denseItemLimit` items.
+public final class EASE: ConfigurableRecommender, HistoryRowSumScorer {
     /// EASE hyperparameters.
     public struct Config: Codable, Equatable {
         /// L2 penalty λ added to the Gram matrix's diagonal (default 300, tuned for ML-100K).
@@ -52,18 +53,10 @@ public final class EASE: ConfigurableRecommender {
         numItems = n
     }
 
-    public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
-        precondition(scores.count >= histories.count * numItems, "score buffer too small")
-        guard numItems > 0, !histories.isEmpty else { return }
-        BLAS.gemm(m: histories.count, n: numItems, k: numItems, a: historyIndicators(histories), lda: numItems,
-                  b: weights.values, ldb: numItems, c: scores.baseAddress!, ldc: numItems)
-    }
-
-    /// Each history's 0/1 indicator over the catalogue, `[histories.count, numItems]`: the rows of X
-    /// that multiply `weights` into scores.
-    public func historyIndicators(_ histories: [[Int32]]) -> [Float] {
-        var indicators = [Float](repeating: 0, count: histories.count * numItems)
-        indicators.withUnsafeMutableBufferPointer { writeHistoryIndicators(histories, numItems: numItems, into: $0) }
-        return indicators
+    /// Adds row `item` of B, the item's contribution to every item's score.
+    public func addWeights(ofHistoryItem item: Int, to scores: UnsafeMutableBufferPointer<Float>) {
+        weights.values.withUnsafeBufferPointer { b in
+            SIMDKernels.axpy(1, UnsafeBufferPointer(rebasing: b[item * numItems..<(item + 1) * numItems]), scores)
+        }
     }
 }

@@ -9,9 +9,10 @@ import LinearAlgebra
 /// N(j) (positive similarity only), and a history scores j by `Σ_{h ∈ history ∩ N(j)} sim(h, j)`:
 /// Sarwar's prediction without the normalising denominator, as in RecBole's ItemKNN. On ML-100K
 /// leave-one-out this beats the transposed convention (`implicit`'s, where h's neighbour list is
-/// pruned instead) by about 0.01 test NDCG@10. Co-occurrence is a dense `[n, n]` BLAS product, so
+/// pruned instead) by about 0.01 test NDCG@10. A history's scores sum its items' candidate lists
+/// (`HistoryRowSumScorer`). Co-occurrence and the neighbour search use a dense `[n, n]` matrix, so
 /// catalogues are limited to `TrainingData.denseItemLimit` items.
-public final class ItemKNN: ConfigurableRecommender {
+public final class ItemKNN: ConfigurableRecommender, HistoryRowSumScorer {
     /// ItemKNN hyperparameters.
     public struct Config: Codable, Equatable {
         /// Neighbours kept per candidate item (default 50).
@@ -113,16 +114,10 @@ public final class ItemKNN: ConfigurableRecommender {
         return range.first { Int(candidateIDs[$0]) == item }.map { candidateSimilarities[$0] } ?? 0
     }
 
-    public func scoreBatch(users: [Int32], histories: [[Int32]], into scores: UnsafeMutableBufferPointer<Float>) {
-        precondition(scores.count >= histories.count * numItems, "score buffer too small")
-        for (b, history) in histories.enumerated() {
-            let row = UnsafeMutableBufferPointer(rebasing: scores[b * numItems..<(b + 1) * numItems])
-            row.update(repeating: 0)
-            for h in uniqueItems(of: history, numItems: numItems) {
-                for slot in candidateStart[Int(h)]..<candidateStart[Int(h) + 1] {
-                    row[Int(candidateIDs[slot])] += candidateSimilarities[slot]
-                }
-            }
+    /// Adds `sim(item, j)` for every candidate j with `item` among its neighbours N(j).
+    public func addWeights(ofHistoryItem item: Int, to scores: UnsafeMutableBufferPointer<Float>) {
+        for slot in candidateStart[item]..<candidateStart[item + 1] {
+            scores[Int(candidateIDs[slot])] += candidateSimilarities[slot]
         }
     }
 }
