@@ -3,11 +3,21 @@ extension Matrix {
     ///
     /// Only the upper triangle is read. - Throws: `LinearAlgebraError.notPositiveDefinite`.
     public func inverseSPD() throws -> Matrix {
-        precondition(rows == cols, "inverseSPD needs a square matrix, got [\(rows), \(cols)]")
-        guard rows > 0 else { return self }
         var result = self
-        try result.values.withUnsafeMutableBufferPointer { try LAPACK.invertSPD($0.baseAddress!, n: rows) }
+        try result.invertSPD()
         return result
+    }
+
+    /// Replaces this symmetric positive definite matrix by its inverse, in its own buffer (no
+    /// second `[n, n]` copy: EASE inverts catalogue-sized Gram matrices this way).
+    ///
+    /// Only the upper triangle is read. - Throws: `LinearAlgebraError.notPositiveDefinite` (then
+    /// the matrix holds a partial factor).
+    public mutating func invertSPD() throws {
+        precondition(rows == cols, "invertSPD needs a square matrix, got [\(rows), \(cols)]")
+        guard rows > 0 else { return }
+        let n = rows
+        try values.withUnsafeMutableBufferPointer { try LAPACK.invertSPD($0.baseAddress!, n: n) }
     }
 
     /// Solves `self * X = b` for this symmetric positive definite `[n, n]` matrix; `b` is `[n, nrhs]`.

@@ -39,9 +39,10 @@ public final class EASE: ConfigurableRecommender, HistoryRowSumScorer {
             throw RecommenderError.catalogueTooLarge(model: name, items: data.numItems, limit: TrainingData.denseItemLimit)
         }
         let n = data.numItems
-        var gram = data.cooccurrence()
-        for i in 0..<n { gram[i, i] += config.l2 }
-        var b = try gram.inverseSPD()
+        // G = XᵀX + λI is inverted in place, then scaled into B: one [n, n] buffer at a time.
+        var b = data.cooccurrence()
+        for i in 0..<n { b[i, i] += config.l2 }
+        try b.invertSPD()
         b.values.withUnsafeMutableBufferPointer { p in
             let inverseDiagonal = (0..<n).map { -1 / p[$0 * n + $0] }
             for i in 0..<n {
