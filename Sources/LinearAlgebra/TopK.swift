@@ -3,20 +3,47 @@
 /// Ties are broken by the lower index; NaN ranks below every number (NaN entries come last, by
 /// index). Returns `min(k, scores.count - excluded)` indices. Runs in `O(n + e log e + r log k)`
 /// for `n` scores, `e` exclusions and `r` replacements of the current k-th best: a bounded heap
-/// whose root, the worst kept entry, filters most scores with one comparison.
+/// whose root, the worst kept entry, filters most scores; once it is full, eight scores at a time
+/// are compared with the root's score in one SIMD test, and only lanes above it go further.
 ///
 /// - Parameters:
 ///   - scores: `[n]` scores, higher is better.
 ///   - excluded: indices to skip (any order, repeats and out-of-range values allowed).
 public func topK(_ scores: UnsafeBufferPointer<Float>, k: Int, excluding excluded: [Int32] = []) -> [Int] {
-    guard k > 0, !scores.isEmpty else { return [] }
+    guard k > 0, let base = scores.baseAddress else { return [] }
     let skip = excluded.sorted()
     var nextSkip = 0
     var heap = BoundedWorstFirstHeap(capacity: min(k, scores.count), scores: scores)
-    for index in 0..<scores.count {
+    /// Offers `index` unless it is excluded; indices arrive in increasing order.
+    func consider(_ index: Int) {
         while nextSkip < skip.count && Int(skip[nextSkip]) < index { nextSkip += 1 }
-        if nextSkip < skip.count && Int(skip[nextSkip]) == index { continue }
+        if nextSkip < skip.count && Int(skip[nextSkip]) == index { return }
         heap.offer(index)
+    }
+    var index = 0
+    while index < scores.count && !heap.isFull {
+        consider(index)
+        index += 1
+    }
+    // Every kept index is lower than the scores still to come, so a later score ties its way in
+    // never: only scores strictly above the root's can enter. A NaN root (every number ranks
+    // above it) takes the scalar path.
+    while index + 8 <= scores.count {
+        let rootScore = scores[heap.worst]
+        if rootScore.isNaN {
+            for lane in index..<index + 8 { consider(lane) }
+        } else {
+            let lanes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Float>.self)
+            let above = lanes .> SIMD8(repeating: rootScore)
+            if any(above) {
+                for lane in 0..<8 where above[lane] { consider(index + lane) }
+            }
+        }
+        index += 8
+    }
+    while index < scores.count {
+        consider(index)
+        index += 1
     }
     return heap.sortedBestFirst()
 }
@@ -40,6 +67,12 @@ struct BoundedWorstFirstHeap {
         self.scores = scores
         indices.reserveCapacity(capacity)
     }
+
+    /// Whether `capacity` entries are kept.
+    var isFull: Bool { indices.count == capacity }
+
+    /// The worst kept entry (the heap must not be empty).
+    var worst: Int { indices[0] }
 
     /// Keeps `index` if it ranks above the worst kept entry, or if there is room.
     mutating func offer(_ index: Int) {
