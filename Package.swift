@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 with the CPU's SHA instructions (BoringSSL) for checksums and digests.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C boundary layers: only LinearAlgebra imports COpenBLAS, only FeatureStore imports CLMDB.
@@ -22,7 +24,7 @@ let package = Package(
 
         .target(name: "SeededRandom"),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "FeatureStore", dependencies: ["CLMDB"]),
+        .target(name: "FeatureStore", dependencies: ["CLMDB", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "NeuralNet", dependencies: ["LinearAlgebra", "SeededRandom"]),
         .target(name: "Datasets", dependencies: ["FeatureStore", "SeededRandom"]),
         .target(name: "ItemLLM", dependencies: ["NeuralNet", "LinearAlgebra", "Datasets", "FeatureStore"]),
