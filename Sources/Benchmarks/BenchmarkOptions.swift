@@ -27,6 +27,9 @@ struct BenchmarkOptions {
     var exportOnly = false
     /// Epochs timed per SASRec objective (`--sasrec-epochs`; 0 skips the SASRec speed section).
     var sasrecEpochs = 3
+    /// Run only the sgemm reference and the SASRec section: the transformer blocks and, unless
+    /// `--sasrec-epochs 0`, the epoch timing (`--block-only`).
+    var blockOnly = false
     /// Epochs timed per HLLM variant (`--hllm-epochs`; 0 skips the HLLM speed section).
     var hllmEpochs = 2
     /// Time the item LLM's encoding of the ML-100K catalogue (off with `--no-item-llm`).
@@ -44,6 +47,13 @@ struct BenchmarkOptions {
     var tiger = true
     /// Run only the sgemm reference and the TIGER section (`--tiger-only`).
     var tigerOnly = false
+    /// Run the Amazon-sized section (off with `--no-amazon`).
+    var amazonSized = true
+    /// Run only the sgemm reference, SHA-256 and the Amazon-sized section (`--amazon-only`).
+    var amazonOnly = false
+    /// Catalogue sizes at which EASE's fit alone is timed in the Amazon-sized section
+    /// (`--ease-fit-items 12101,30000`; none by default: 30,000 items take minutes and 7 GB).
+    var easeFitItems: [Int] = []
     /// The Amazon Office data set (LC-Rec layout) for the semantic-ID and TIGER sections (`--office`).
     var officeDirectory = "../shared/data/amazon-office"
     /// Where to write every number as JSON (`--json`), or nil.
@@ -76,6 +86,11 @@ struct BenchmarkOptions {
          of scoreBatch (batches of 64 over all cores, as evaluation runs it) and GFLOP/s against
          sgemm on one thread and all; seconds per training epoch on Amazon Office with its
          published semantic IDs (default size 2 epochs, paper size 1).
+     10. Amazon-sized data (generated with Beauty's shape: 22,363 users, 12,101 items, about 9
+         items per user, skewed popularity): EASE's fit against its validation + test ranking
+         (target: ranking under a quarter of the fit), ItemKNN's evaluation, SASRec seconds per
+         epoch (length 50), peak memory of each; EASE's fit alone at --ease-fit-items sizes.
+     Every run also times SHA-256 (what ingest, the export and saved models hash with) in MB/s.
 
     OPTIONS:
       --ingest-lines N  data lines of the generated ratings.csv (default 20000000); the file is
@@ -90,6 +105,8 @@ struct BenchmarkOptions {
       --export-only     run only the sgemm reference and the export benchmark
       --sasrec-epochs N SASRec epochs timed per objective (default 3; 0 skips the SASRec speed
                         section: seconds per epoch, sequences/s, positions/s, scoring, block vs sgemm)
+      --block-only      run only the sgemm reference and the SASRec section (the transformer
+                        blocks, then the epochs unless --sasrec-epochs 0)
       --hllm-epochs N   HLLM epochs timed per variant (default 2; 0 skips the HLLM speed section)
       --no-item-llm     skip the item-LLM encoding section
       --item-llm DIR    the pretrained item LLM (default Data/minilm; `make setup`)
@@ -98,6 +115,10 @@ struct BenchmarkOptions {
       --semantic-ids-items N  items of the generated catalogue (default 1000000; 0 leaves it out)
       --no-tiger        skip the TIGER section
       --tiger-only      run only the sgemm reference and the TIGER section
+      --no-amazon       skip the Amazon-sized section
+      --amazon-only     run only the sgemm reference, SHA-256 and the Amazon-sized section
+      --ease-fit-items LIST  comma-separated catalogue sizes at which to time EASE's fit alone
+                        in the Amazon-sized section (default none; 30000 takes minutes and 7 GB)
       --office DIR      the Amazon Office LC-Rec folder for the semantic-ID and TIGER sections
                         (default ../shared/data/amazon-office; skipped with a note when absent)
       --json PATH       also write every number as JSON to PATH
@@ -146,6 +167,7 @@ struct BenchmarkOptions {
                     throw UsageError("--sasrec-epochs expects a non-negative integer, got '\(text)'")
                 }
                 sasrecEpochs = epochs
+            case "--block-only": blockOnly = true
             case "--hllm-epochs":
                 let text = try value(of: flag)
                 guard let epochs = Int(text), epochs >= 0 else {
@@ -164,6 +186,15 @@ struct BenchmarkOptions {
                 semanticIDItems = items
             case "--no-tiger": tiger = false
             case "--tiger-only": tigerOnly = true
+            case "--no-amazon": amazonSized = false
+            case "--amazon-only": amazonOnly = true
+            case "--ease-fit-items":
+                let text = try value(of: flag)
+                let sizes = text.split(separator: ",").map { Int($0.replacingOccurrences(of: "_", with: "")) }
+                guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 && $0! <= TrainingData.denseItemLimit }) else {
+                    throw UsageError("--ease-fit-items expects comma-separated sizes from 1 to \(TrainingData.denseItemLimit), got '\(text)'")
+                }
+                easeFitItems = sizes.map { $0! }
             case "--office": officeDirectory = try value(of: flag)
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested

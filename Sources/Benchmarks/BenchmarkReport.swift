@@ -44,6 +44,8 @@ struct BenchmarkReport: Codable {
     var machine = Machine.current
     var startedAt = Date()
     var gemm: GEMMResult?
+    /// SHA-256 throughput.
+    var hash: HashResult?
     /// Seconds spent generating the large ratings file (0: reused).
     var generationSeconds: Double?
     var ingest: [IngestResult] = []
@@ -60,6 +62,8 @@ struct BenchmarkReport: Codable {
     var semanticIDs: SemanticIDsBenchmarkResult?
     /// TIGER's beam-search speed against sgemm and its seconds per epoch on Office.
     var tiger: TIGERBenchmarkResult?
+    /// EASE, ItemKNN and SASRec on a generated data set of an Amazon benchmark's shape.
+    var amazonSized: AmazonSizedBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -72,6 +76,7 @@ struct BenchmarkReport: Codable {
             + "started \(ISO8601DateFormatter().string(from: startedAt))"
             + (totalSeconds.map { ", took \(MarkdownTable.decimal($0, digits: 1)) s" } ?? "") + ".\n"]
         if let gemm { sections.append(gemmSection(gemm)) }
+        if let hash { sections.append(hash.markdownSection()) }
         if !ingest.isEmpty { sections.append(ingestSection()) }
         if !models.isEmpty { sections.append(modelTimingSection()); sections.append(modelQualitySection()) }
         if let export { sections.append(export.markdownSection()) }
@@ -80,6 +85,7 @@ struct BenchmarkReport: Codable {
         if let hllm { sections.append(hllm.markdownSection()) }
         if let semanticIDs { sections.append(semanticIDs.markdownSection()) }
         if let tiger { sections.append(tiger.markdownSection()) }
+        if let amazonSized { sections.append(amazonSized.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 
@@ -171,6 +177,6 @@ struct BenchmarkReport: Codable {
 }
 
 /// Bytes in decimal megabytes, one decimal ("–" when unknown).
-private func megabytes(_ bytes: Int?) -> String {
+func megabytes(_ bytes: Int?) -> String {
     bytes.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "–"
 }

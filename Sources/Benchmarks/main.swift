@@ -13,6 +13,8 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
     let (_, totalSeconds) = try Stopwatch.time {
         progress("sgemm 1024^3 reference")
         report.gemm = GEMMResult.measure()
+        progress("SHA-256 throughput")
+        report.hash = HashResult.measure()
 
         try FileManager.default.createDirectory(atPath: options.generatedDirectory, withIntermediateDirectories: true)
         func measureSemanticIDs() throws {
@@ -24,8 +26,19 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
             progress("tiger: beam search and training speed")
             report.tiger = try TIGERBenchmarkResult.measure(officeDirectory: options.officeDirectory, gemm: report.gemm)
         }
+        func measureAmazonSized() throws {
+            report.amazonSized = try AmazonSizedBenchmarkResult.measure(sasrecEpochs: min(options.sasrecEpochs, 2),
+                                                                        easeFitItems: options.easeFitItems)
+        }
+        if options.amazonOnly { return try measureAmazonSized() }
         if options.semanticIDsOnly { return try measureSemanticIDs() }
         if options.tigerOnly { return try measureTIGER() }
+        if options.blockOnly {
+            let experiment = Experiment(dataset: try loadDataset(at: options.dataDirectory, name: "ml-100k").dataset)
+            report.sasrec = try SASRecBenchmarkResult.measure(experiment: experiment, epochs: options.sasrecEpochs,
+                                                              gemmGFLOPS: report.gemm?.bestGFLOPS)
+            return
+        }
         report.export = try ExportResult.measure(users: options.exportUsers, items: 50_000, repeats: options.exportRepeats,
                                                  scratchDirectory: options.generatedDirectory)
         if options.exportOnly { return }
@@ -64,6 +77,7 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         }
         if options.semanticIDs { try measureSemanticIDs() }
         if options.tiger { try measureTIGER() }
+        if options.amazonSized { try measureAmazonSized() }
     }
     report.totalSeconds = totalSeconds
     return report
