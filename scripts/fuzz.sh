@@ -65,7 +65,16 @@ for target in $FUZZ_TARGETS; do needed+="${TARGET_MODULES[$target]} "; done
 
 # --- build -------------------------------------------------------------------------------------------
 mkdir -p "$MODULES" "$OUT/bin" "$OUT/logs"
-COMMON=(-parse-as-library -swift-version 5 -I "$MODULES" -I Sources/CLMDB -I Sources/COpenBLAS)
+# FeatureStore hashes with swift-crypto: its module and objects come from a package build of its
+# own (not instrumented; the fuzzed code is llmrec's), in $OUT/packages.
+if [[ "$needed" == *" FeatureStore "* ]]; then
+  swift build -c release --scratch-path "$OUT/packages" --target Crypto >"$OUT/logs/build-Crypto.log" 2>&1 \
+    || { cat "$OUT/logs/build-Crypto.log" >&2; fail "swift-crypto failed to build"; }
+  PACKAGES=$(swift build -c release --scratch-path "$OUT/packages" --show-bin-path)
+  mapfile -t CRYPTO_OBJECTS < <(find "$PACKAGES"/{CCryptoBoringSSL,CCryptoBoringSSLShims,CryptoBoringWrapper,Crypto}.build \
+                                  -name '*.o' | sort)
+fi
+COMMON=(-parse-as-library -swift-version 5 -I "$MODULES" -I Sources/CLMDB -I Sources/COpenBLAS ${PACKAGES:+-I "$PACKAGES/Modules"})
 FUZZ_FLAGS=(-O -sanitize=fuzzer,address)
 
 # build_module M: one whole-module object and .swiftmodule, unless both are newer than M's sources
@@ -90,6 +99,7 @@ build_module() {
 build_target() {
   local target=$1 binary=$OUT/bin/$1 objects=() module
   for module in ${TARGET_MODULES[$target]}; do objects+=("$MODULES/$module.o"); done
+  if [[ " ${TARGET_MODULES[$target]} " == *" FeatureStore "* ]]; then objects+=("${CRYPTO_OBJECTS[@]}"); fi
   local sources=() ; mapfile -t sources < <(find "Tests/Fuzz/$target" "Tests/Fuzz/Support" -name '*.swift' | sort)
   if [ -f "$binary" ] && [ -z "$(find "${sources[@]}" "${objects[@]}" -newer "$binary" | head -1)" ]; then
     return 0
