@@ -36,16 +36,18 @@ public enum ActivationFunction: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    private static let geluScale: Float = (2 / Float.pi).squareRoot()
-    private static let inverseSquareRoot2: Float = 1 / Float(2).squareRoot()
-    private static let inverseSquareRoot2Pi: Float = 1 / (2 * Float.pi).squareRoot()
+    /// √(2/π), 1/√2 and 1/√(2π), as literals so hot loops read no lazily initialised globals.
+    static var geluScale: Float { 0.797_884_56 }
+    static var inverseSquareRoot2: Float { 0.707_106_78 }
+    static var inverseSquareRoot2Pi: Float { 0.398_942_28 }
 }
 
 /// The activation layer (ReLU or GELU): `y = f(x)` elementwise on any shape.
 ///
 /// Large inputs are cut into chunks run on several cores (elementwise, so the result does not
-/// depend on the chunking); the exact GELU is evaluated eight lanes at a time with a rational
-/// `erf` approximation (`ActivationFunction.erf(_:)`, absolute error below 1e-6).
+/// depend on the chunking). Every function is evaluated eight lanes at a time
+/// (`ActivationFunction.values` / `gradients`); the scalar `value` and `derivative` are the
+/// reference they are tested against.
 public struct Activation {
     /// Which nonlinearity.
     public let function: ActivationFunction
@@ -66,11 +68,7 @@ public struct Activation {
         return [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
             x.withUnsafeBufferPointer { x in
                 Self.apply(count: x.count) { range in
-                    switch function {
-                    case .geluErf: ActivationFunction.geluErfValues(x.baseAddress! + range.lowerBound,
-                                                                    y.baseAddress! + range.lowerBound, count: range.count)
-                    default: for i in range { y[i] = function.value(x[i]) }
-                    }
+                    function.values(x.baseAddress! + range.lowerBound, y.baseAddress! + range.lowerBound, count: range.count)
                 }
             }
             initialized = x.count
@@ -85,12 +83,8 @@ public struct Activation {
             dy.withUnsafeBufferPointer { dy in
                 input.withUnsafeBufferPointer { x in
                     Self.apply(count: x.count) { range in
-                        switch function {
-                        case .geluErf:
-                            ActivationFunction.geluErfGradients(x.baseAddress! + range.lowerBound, dy.baseAddress! + range.lowerBound,
-                                                                dx.baseAddress! + range.lowerBound, count: range.count)
-                        default: for i in range { dx[i] = dy[i] * function.derivative(x[i]) }
-                        }
+                        function.gradients(x.baseAddress! + range.lowerBound, dy.baseAddress! + range.lowerBound,
+                                           dx.baseAddress! + range.lowerBound, count: range.count)
                     }
                 }
             }
@@ -132,41 +126,91 @@ extension ActivationFunction {
         return clamped * p / q
     }
 
-    /// `y[i] = 0.5 x[i] (1 + erf(x[i] / √2))` for `i < count`, eight lanes at a time.
-    static func geluErfValues(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        let scale = SIMD8<Float>(repeating: inverseSquareRoot2)
+    /// f for eight lanes. The tanh GELU uses `0.5 (1 + tanh u) = σ(2u) = 1 / (1 + e^(-2u))` with the
+    /// vectorised `exp`.
+    @inline(__always)
+    func value(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        switch self {
+        case .relu: return x.replacing(with: 0, where: x .< 0)
+        case .gelu: return x / (1 + VectorMath.exp(-2 * Self.geluArgument(x)))
+        case .geluErf: return 0.5 * x * (1 + Self.erf(x * Self.inverseSquareRoot2))
+        }
+    }
+
+    /// f' for eight lanes; for the tanh GELU, with s = σ(2u): `s + 2 x s (1 - s) u'(x)`.
+    @inline(__always)
+    func derivative(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        switch self {
+        case .relu: return SIMD8<Float>(repeating: 0).replacing(with: 1, where: x .> 0)
+        case .gelu:
+            let s: SIMD8<Float> = 1 / (1 + VectorMath.exp(-2 * Self.geluArgument(x)))
+            let slope: SIMD8<Float> = Self.geluScale * (1 + 0.134_145 * x * x)
+            return s + 2 * x * s * (1 - s) * slope
+        case .geluErf:
+            let cumulative: SIMD8<Float> = 0.5 * (1 + Self.erf(x * Self.inverseSquareRoot2))
+            let density: SIMD8<Float> = Self.inverseSquareRoot2Pi * VectorMath.exp(-0.5 * x * x)
+            return cumulative + x * density
+        }
+    }
+
+    /// `u = √(2/π)(x + 0.044715 x³)`, the tanh GELU's argument.
+    @inline(__always)
+    private static func geluArgument(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        geluScale * (x + 0.044715 * x * x * x)
+    }
+
+    /// `y[i] = f(x[i])` for `i < count`, eight lanes at a time.
+    func values(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu: Self.map(x, y, count: count) { ActivationFunction.relu.value($0) }
+        case .gelu: Self.map(x, y, count: count) { ActivationFunction.gelu.value($0) }
+        case .geluErf: Self.map(x, y, count: count) { ActivationFunction.geluErf.value($0) }
+        }
+    }
+
+    /// `dx[i] = dy[i] f'(x[i])` for `i < count`, eight lanes at a time.
+    func gradients(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu: Self.map(x, dy, dx, count: count) { ActivationFunction.relu.derivative($0) * $1 }
+        case .gelu: Self.map(x, dy, dx, count: count) { ActivationFunction.gelu.derivative($0) * $1 }
+        case .geluErf: Self.map(x, dy, dx, count: count) { ActivationFunction.geluErf.derivative($0) * $1 }
+        }
+    }
+
+    /// `y[i] = f(x[i])` lane-wise, the last partial vector through a zero-padded copy.
+    @inline(__always)
+    private static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                            _ f: (SIMD8<Float>) -> SIMD8<Float>) {
         var i = 0
         while i + 8 <= count {
-            let v = VectorMath.load(x + i)
-            VectorMath.store(0.5 * v * (1 + erf(v * scale)), y + i)
+            VectorMath.store(f(VectorMath.load(x + i)), y + i)
             i += 8
         }
         if i < count {
             var v = SIMD8<Float>()
             for j in 0..<count - i { v[j] = x[i + j] }
-            let result = 0.5 * v * (1 + erf(v * scale))
+            let result = f(v)
             for j in 0..<count - i { y[i + j] = result[j] }
         }
     }
 
-    /// `dx[i] = dy[i] (Φ(x[i]) + x[i] φ(x[i]))` for `i < count`, eight lanes at a time.
-    static func geluErfGradients(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
-                                 count: Int) {
-        let scale = SIMD8<Float>(repeating: inverseSquareRoot2)
-        let density = SIMD8<Float>(repeating: inverseSquareRoot2Pi)
-        @inline(__always) func derivative(_ v: SIMD8<Float>) -> SIMD8<Float> {
-            0.5 * (1 + erf(v * scale)) + v * density * VectorMath.exp(-0.5 * v * v)
-        }
+    /// `z[i] = f(x[i], y[i])` lane-wise, the last partial vector through zero-padded copies.
+    @inline(__always)
+    private static func map(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>,
+                            count: Int, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
         var i = 0
         while i + 8 <= count {
-            VectorMath.store(VectorMath.load(dy + i) * derivative(VectorMath.load(x + i)), dx + i)
+            VectorMath.store(f(VectorMath.load(x + i), VectorMath.load(y + i)), z + i)
             i += 8
         }
         if i < count {
-            var v = SIMD8<Float>()
-            for j in 0..<count - i { v[j] = x[i + j] }
-            let result = derivative(v)
-            for j in 0..<count - i { dx[i + j] = dy[i + j] * result[j] }
+            var u = SIMD8<Float>(), v = SIMD8<Float>()
+            for j in 0..<count - i {
+                u[j] = x[i + j]
+                v[j] = y[i + j]
+            }
+            let result = f(u, v)
+            for j in 0..<count - i { z[i + j] = result[j] }
         }
     }
 }

@@ -89,6 +89,46 @@ public enum VectorMath {
         return maximum + Float(Foundation.log(Double(total)))
     }
 
+    /// One attention row's scaling, mask and softmax: `p[j] = softmax(scale · scores[0..<visible])[j]`
+    /// for `j < visible` and `p[j] = 0` for `visible <= j < count` (the masked keys). `scale > 0`;
+    /// `scores` (at least `visible` values) and `p` (`count` values) must not overlap.
+    public static func maskedScaledSoftmax(_ scores: UnsafePointer<Float>, visible: Int, scale: Float,
+                                           into p: UnsafeMutablePointer<Float>, count: Int) {
+        if visible > 0 {
+            var maxVector = SIMD8<Float>(repeating: -.infinity)
+            var i = 0
+            while i + 8 <= visible {
+                let value = load(scores + i)
+                maxVector.replace(with: value, where: value .> maxVector)
+                i += 8
+            }
+            var maximum = maxVector.max()
+            while i < visible {
+                maximum = Swift.max(maximum, scores[i])
+                i += 1
+            }
+            // scale > 0, so the largest scaled score is scale · maximum.
+            let factor = SIMD8<Float>(repeating: scale), shift = SIMD8<Float>(repeating: scale * maximum)
+            var sumVector = SIMD8<Float>()
+            i = 0
+            while i + 8 <= visible {
+                let e = exp(load(scores + i) * factor - shift)
+                store(e, p + i)
+                sumVector += e
+                i += 8
+            }
+            var total = sumVector.sum()
+            while i < visible {
+                let e = exp(SIMD8<Float>(repeating: scores[i] * scale - scale * maximum))[0]
+                p[i] = e
+                total += e
+                i += 1
+            }
+            VectorMath.scale(p, count: visible, by: 1 / total)
+        }
+        if count > visible { (p + visible).update(repeating: 0, count: count - visible) }
+    }
+
     /// `row[0..<count] *= factor`.
     public static func scale(_ row: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
         let vector = SIMD8<Float>(repeating: factor)
