@@ -3,47 +3,30 @@
 /// Ties are broken by the lower index; NaN ranks below every number (NaN entries come last, by
 /// index). Returns `min(k, scores.count - excluded)` indices. Runs in `O(n + e log e + r log k)`
 /// for `n` scores, `e` exclusions and `r` replacements of the current k-th best: a bounded heap
-/// whose root, the worst kept entry, filters most scores; once it is full, eight scores at a time
-/// are compared with the root's score in one SIMD test, and only lanes above it go further.
+/// whose root, the worst kept entry, filters the scores. Once the heap is full, a score enters only
+/// if it is strictly above the root's (every kept index is lower, so a tie never enters), and that
+/// one comparison against a cached threshold is all most scores cost.
 ///
 /// - Parameters:
 ///   - scores: `[n]` scores, higher is better.
 ///   - excluded: indices to skip (any order, repeats and out-of-range values allowed).
 public func topK(_ scores: UnsafeBufferPointer<Float>, k: Int, excluding excluded: [Int32] = []) -> [Int] {
-    guard k > 0, let base = scores.baseAddress else { return [] }
+    guard k > 0, !scores.isEmpty else { return [] }
     let skip = excluded.sorted()
     var nextSkip = 0
     var heap = BoundedWorstFirstHeap(capacity: min(k, scores.count), scores: scores)
-    /// Offers `index` unless it is excluded; indices arrive in increasing order.
-    func consider(_ index: Int) {
+    // Until the heap is full every score is offered; after, only those above `threshold` (or any,
+    // while the root is NaN, below which every number ranks).
+    var threshold = -Float.infinity
+    var offerAll = true
+    for index in 0..<scores.count where offerAll || scores[index] > threshold {
         while nextSkip < skip.count && Int(skip[nextSkip]) < index { nextSkip += 1 }
-        if nextSkip < skip.count && Int(skip[nextSkip]) == index { return }
+        if nextSkip < skip.count && Int(skip[nextSkip]) == index { continue }
         heap.offer(index)
-    }
-    var index = 0
-    while index < scores.count && !heap.isFull {
-        consider(index)
-        index += 1
-    }
-    // Every kept index is lower than the scores still to come, so a later score ties its way in
-    // never: only scores strictly above the root's can enter. A NaN root (every number ranks
-    // above it) takes the scalar path.
-    while index + 8 <= scores.count {
-        let rootScore = scores[heap.worst]
-        if rootScore.isNaN {
-            for lane in index..<index + 8 { consider(lane) }
-        } else {
-            let lanes = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Float>.self)
-            let above = lanes .> SIMD8(repeating: rootScore)
-            if any(above) {
-                for lane in 0..<8 where above[lane] { consider(index + lane) }
-            }
+        if heap.isFull {
+            threshold = scores[heap.worst]
+            offerAll = threshold.isNaN
         }
-        index += 8
-    }
-    while index < scores.count {
-        consider(index)
-        index += 1
     }
     return heap.sortedBestFirst()
 }
