@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Thin wrappers over OpenBLAS level-2/3 routines on row-major `Float` buffers.
 ///
@@ -56,15 +57,35 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// Runs `body` with OpenBLAS limited to one thread, then restores the previous thread count.
+    /// Callers inside `singleThreaded` and the thread count to restore when the last one leaves.
+    private nonisolated(unsafe) static var singleThreadedDepth = 0
+    private nonisolated(unsafe) static var restoredThreadCount: Int32 = 1
+    private static let singleThreadedLock = NSLock()
+
+    /// OpenBLAS's current thread count (process-wide).
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with OpenBLAS limited to one thread; when the last overlapping caller returns,
+    /// the thread count from before the first is restored.
     ///
     /// For callers that parallelise over independent products themselves (one GEMM per worker):
     /// OpenBLAS's own threads would otherwise spin between calls and take cores from the workers.
-    /// The thread count is process-wide, so other BLAS users run single-threaded meanwhile.
+    /// The thread count is process-wide, so other BLAS users run single-threaded meanwhile. Callers
+    /// may overlap and nest (a count of those inside decides when the limit is lifted).
     public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
+        singleThreadedLock.withLock {
+            if singleThreadedDepth == 0 {
+                restoredThreadCount = openblas_get_num_threads()
+                openblas_set_num_threads(1)
+            }
+            singleThreadedDepth += 1
+        }
+        defer {
+            singleThreadedLock.withLock {
+                singleThreadedDepth -= 1
+                if singleThreadedDepth == 0 { openblas_set_num_threads(restoredThreadCount) }
+            }
+        }
         return try body()
     }
 }

@@ -26,30 +26,33 @@ public struct Dropout {
         }
         let keep = 1 / (1 - rate)
         let threshold = UInt32(Double(rate) * 0x1p32)
-        mask = [Float](unsafeUninitializedCapacity: x.count) { buffer, initialized in
+        let count = x.count
+        // One draw gives two masks (low 32 bits first); eight at a time from four draws.
+        mask = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let m = buffer.baseAddress else { return }
+            let (thresholds, keeps) = (SIMD8<UInt32>(repeating: threshold), SIMD8<Float>(repeating: keep))
             var i = 0
-            while i < x.count {
+            while i + 8 <= count {
+                let draws = SIMD4<UInt64>(random.next(), random.next(), random.next(), random.next())
+                let bits = unsafeBitCast(draws, to: SIMD8<UInt32>.self)
+                VectorMath.store(SIMD8<Float>().replacing(with: keeps, where: bits .>= thresholds), m + i)
+                i += 8
+            }
+            while i < count {
                 let bits = random.next()
-                buffer[i] = UInt32(truncatingIfNeeded: bits) < threshold ? 0 : keep
-                if i + 1 < x.count { buffer[i + 1] = UInt32(truncatingIfNeeded: bits >> 32) < threshold ? 0 : keep }
+                m[i] = UInt32(truncatingIfNeeded: bits) < threshold ? 0 : keep
+                if i + 1 < count { m[i + 1] = UInt32(truncatingIfNeeded: bits >> 32) < threshold ? 0 : keep }
                 i += 2
             }
-            initialized = x.count
+            initialized = count
         }
-        return multiply(x, mask)
+        return VectorMath.product(x, mask)
     }
 
     /// dLoss/dx = dy ⊙ mask (the identity when the last forward did not drop).
     public mutating func backward(_ dy: [Float]) -> [Float] {
         guard !mask.isEmpty else { return dy }
         precondition(dy.count == mask.count, "gradient does not match the last forward")
-        return multiply(dy, mask)
-    }
-
-    private func multiply(_ x: [Float], _ mask: [Float]) -> [Float] {
-        [Float](unsafeUninitializedCapacity: x.count) { buffer, initialized in
-            for i in 0..<x.count { buffer[i] = x[i] * mask[i] }
-            initialized = x.count
-        }
+        return VectorMath.product(dy, mask)
     }
 }

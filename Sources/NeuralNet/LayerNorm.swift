@@ -30,8 +30,9 @@ public struct LayerNorm {
         precondition(x.count % dim == 0, "input is not [rows, \(dim)]")
         let rows = x.count / dim
         let (dim, epsilon) = (dim, epsilon)
-        normalized = [Float](repeating: 0, count: x.count)
-        inverseStd = [Float](repeating: 0, count: rows)
+        // Every entry is written below, so buffers of the right size are reused as they are.
+        if normalized.count != x.count { normalized = [Float](repeating: 0, count: x.count) }
+        if inverseStd.count != rows { inverseStd = [Float](repeating: 0, count: rows) }
         var y = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { x in
             normalized.withUnsafeMutableBufferPointer { xHat in

@@ -82,10 +82,7 @@ public struct TransformerBlock {
 
     /// dLoss/dx from dLoss/dy `[rowCount, dim]`, accumulating every sublayer's gradients.
     public mutating func backward(_ dy: [Float]) -> [Float] {
-        var dh = dy
-        VectorMath.add(feedForwardNorm.backward(feedForward.backward(feedForwardDropout.backward(dy))), into: &dh)
-        var dx = dh
-        VectorMath.add(attentionNorm.backward(attention.backward(attentionDropout.backward(dh))), into: &dx)
-        return dx
+        let dh = VectorMath.sum(dy, feedForwardNorm.backward(feedForward.backward(feedForwardDropout.backward(dy))))
+        return VectorMath.sum(dh, attentionNorm.backward(attention.backward(attentionDropout.backward(dh))))
     }
 }

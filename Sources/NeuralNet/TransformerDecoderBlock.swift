@@ -76,13 +76,10 @@ public struct TransformerDecoderBlock {
     /// From dLoss/dy `[rowCount, dim]`: accumulates every sublayer's gradients and returns
     /// (dLoss/dx `[rowCount, dim]`, dLoss/dmemory `[memoryRows, dim]`).
     public mutating func backward(_ dy: [Float]) -> (input: [Float], memory: [Float]) {
-        var dh2 = dy
-        VectorMath.add(feedForwardNorm.backward(feedForward.backward(feedForwardDropout.backward(dy))), into: &dh2)
+        let dh2 = VectorMath.sum(dy, feedForwardNorm.backward(feedForward.backward(feedForwardDropout.backward(dy))))
         let crossed = crossAttention.backward(crossDropout.backward(dh2))
-        var dh1 = dh2
-        VectorMath.add(crossAttentionNorm.backward(crossed.input), into: &dh1)
-        var dx = dh1
-        VectorMath.add(selfAttentionNorm.backward(selfAttention.backward(selfDropout.backward(dh1))), into: &dx)
+        let dh1 = VectorMath.sum(dh2, crossAttentionNorm.backward(crossed.input))
+        let dx = VectorMath.sum(dh1, selfAttentionNorm.backward(selfAttention.backward(selfDropout.backward(dh1))))
         return (dx, crossed.memory)
     }
 }

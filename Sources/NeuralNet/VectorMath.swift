@@ -5,9 +5,36 @@ import Foundation
 public enum VectorMath {
     /// `a + b` elementwise (`a.count == b.count`).
     public static func sum(_ a: [Float], _ b: [Float]) -> [Float] {
-        var result = a
-        add(b, into: &result)
-        return result
+        elementwise(a, b) { $0 + $1 } _: { $0 + $1 }
+    }
+
+    /// `a ⊙ b` elementwise (`a.count == b.count`).
+    public static func product(_ a: [Float], _ b: [Float]) -> [Float] {
+        elementwise(a, b) { $0 * $1 } _: { $0 * $1 }
+    }
+
+    /// `[f(a[i], b[i])]` in one pass, eight lanes at a time (`vector`) and `scalar` for the tail.
+    @inline(__always)
+    private static func elementwise(_ a: [Float], _ b: [Float], _ vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>,
+                                    _ scalar: (Float, Float) -> Float) -> [Float] {
+        precondition(a.count == b.count, "combining vectors of lengths \(a.count) and \(b.count)")
+        return [Float](unsafeUninitializedCapacity: a.count) { result, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    guard let pa = a.baseAddress, let pb = b.baseAddress, let pr = result.baseAddress else { return }
+                    var i = 0
+                    while i + 8 <= a.count {
+                        store(vector(load(pa + i), load(pb + i)), pr + i)
+                        i += 8
+                    }
+                    while i < a.count {
+                        pr[i] = scalar(pa[i], pb[i])
+                        i += 1
+                    }
+                }
+            }
+            initialized = a.count
+        }
     }
 
     /// `y += x` elementwise (`x.count == y.count`).
@@ -53,25 +80,32 @@ public enum VectorMath {
 
     private static let roundingMagic = SIMD8<Float>(repeating: 12_582_912)
 
-    /// Replaces `row[0..<count]` by `factor` times its softmax, `factor · exp(x - max) / Σ exp(x - max)`;
-    /// returns `log Σ exp(x)` (the log-partition, for cross-entropy losses). `count > 0`.
-    @discardableResult
-    public static func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, scaledBy factor: Float = 1) -> Float {
+    /// The largest of `values[0..<count]`, eight lanes at a time (NaN entries are passed over;
+    /// -infinity when there are none).
+    static func largest(_ values: UnsafePointer<Float>, count: Int) -> Float {
         var maxVector = SIMD8<Float>(repeating: -.infinity)
         var i = 0
         while i + 8 <= count {
-            let value = load(row + i)
+            let value = load(values + i)
             maxVector.replace(with: value, where: value .> maxVector)
             i += 8
         }
         var maximum = maxVector.max()
         while i < count {
-            maximum = Swift.max(maximum, row[i])
+            maximum = Swift.max(maximum, values[i])
             i += 1
         }
+        return maximum
+    }
+
+    /// Replaces `row[0..<count]` by `factor` times its softmax, `factor · exp(x - max) / Σ exp(x - max)`;
+    /// returns `log Σ exp(x)` (the log-partition, for cross-entropy losses). `count > 0`.
+    @discardableResult
+    public static func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, scaledBy factor: Float = 1) -> Float {
+        let maximum = largest(row, count: count)
         var sumVector = SIMD8<Float>()
         let shift = SIMD8<Float>(repeating: maximum)
-        i = 0
+        var i = 0
         while i + 8 <= count {
             let e = exp(load(row + i) - shift)
             store(e, row + i)
@@ -95,22 +129,11 @@ public enum VectorMath {
     public static func maskedScaledSoftmax(_ scores: UnsafePointer<Float>, visible: Int, scale: Float,
                                            into p: UnsafeMutablePointer<Float>, count: Int) {
         if visible > 0 {
-            var maxVector = SIMD8<Float>(repeating: -.infinity)
-            var i = 0
-            while i + 8 <= visible {
-                let value = load(scores + i)
-                maxVector.replace(with: value, where: value .> maxVector)
-                i += 8
-            }
-            var maximum = maxVector.max()
-            while i < visible {
-                maximum = Swift.max(maximum, scores[i])
-                i += 1
-            }
+            let maximum = largest(scores, count: visible)
             // scale > 0, so the largest scaled score is scale · maximum.
             let factor = SIMD8<Float>(repeating: scale), shift = SIMD8<Float>(repeating: scale * maximum)
             var sumVector = SIMD8<Float>()
-            i = 0
+            var i = 0
             while i + 8 <= visible {
                 let e = exp(load(scores + i) * factor - shift)
                 store(e, p + i)

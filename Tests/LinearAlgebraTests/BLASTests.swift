@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 import SeededRandom
 import XCTest
@@ -31,6 +32,21 @@ final class BLASTests: XCTestCase {
             let expectedSum = Matrix(rows: m, cols: n, values: zip(expected.values, start.values).map { 0.5 * $0 - 2 * $1 })
             assertClose(c, expectedSum, tolerance: 1e-4, "accumulate trial \(trial)")
         }
+    }
+
+    func testSingleThreadedCallersMayOverlapAndNest() {
+        let before = BLAS.threadCount
+        let a: [Float] = (0..<64 * 64).map { Float($0 % 7) }
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            BLAS.singleThreaded {
+                XCTAssertEqual(BLAS.threadCount, 1)
+                BLAS.singleThreaded { XCTAssertEqual(BLAS.threadCount, 1) }
+                var c = [Float](repeating: 0, count: 64 * 64)
+                BLAS.gemm(m: 64, n: 64, k: 64, a: a, lda: 64, b: a, ldb: 64, c: &c, ldc: 64)
+                XCTAssertEqual(BLAS.threadCount, 1)
+            }
+        }
+        XCTAssertEqual(BLAS.threadCount, before)
     }
 
     func testRawGemmHonoursLeadingDimensions() {

@@ -19,6 +19,52 @@ final class LayerGradientTests: XCTestCase {
         assertParameterGradients(layer.parameters) { probe.loss(output(x)) }
     }
 
+    /// Enough rows for the chunked path (several single-threaded products, chunk-ordered gradient
+    /// sums), checked against plain loops.
+    func testLinearOverManyRowsMatchesPlainLoops() {
+        var random = SplitMix64(seed: 31)
+        let (rows, inputSize, outputSize) = (1_100, 13, 7)
+        var layer = Linear(name: "linear", inputSize: inputSize, outputSize: outputSize, random: &random)
+        layer.bias.value = randomValues(outputSize, seed: 32)
+        layer.weight.gradient = randomValues(outputSize * inputSize, seed: 33)
+        layer.bias.gradient = randomValues(outputSize, seed: 34)
+        let (startW, startB) = (layer.weight.gradient, layer.bias.gradient)
+        let x = randomValues(rows * inputSize, seed: 35)
+        let dy = randomValues(rows * outputSize, seed: 36)
+        let y = layer.forward(x)
+        let dx = layer.backward(dy)
+        let w = layer.weight.value
+        for r in 0..<rows {
+            for o in 0..<outputSize {
+                var sum = Double(layer.bias.value[o])
+                for i in 0..<inputSize { sum += Double(x[r * inputSize + i]) * Double(w[o * inputSize + i]) }
+                XCTAssertEqual(y[r * outputSize + o], Float(sum), accuracy: 1e-4)
+            }
+            for i in 0..<inputSize {
+                var sum = 0.0
+                for o in 0..<outputSize { sum += Double(dy[r * outputSize + o]) * Double(w[o * inputSize + i]) }
+                XCTAssertEqual(dx[r * inputSize + i], Float(sum), accuracy: 1e-4)
+            }
+        }
+        for o in 0..<outputSize {
+            var biasSum = Double(startB[o])
+            for r in 0..<rows { biasSum += Double(dy[r * outputSize + o]) }
+            XCTAssertEqual(layer.bias.gradient[o], Float(biasSum), accuracy: 2e-3)
+            for i in 0..<inputSize {
+                var sum = Double(startW[o * inputSize + i])
+                for r in 0..<rows { sum += Double(dy[r * outputSize + o]) * Double(x[r * inputSize + i]) }
+                XCTAssertEqual(layer.weight.gradient[o * inputSize + i], Float(sum), accuracy: 2e-3)
+            }
+        }
+        // A second backward accumulates again, the same amounts.
+        let once = layer.weight.gradient
+        _ = layer.forward(x)
+        _ = layer.backward(dy)
+        for e in 0..<once.count {
+            XCTAssertEqual(layer.weight.gradient[e] - once[e], once[e] - startW[e], accuracy: 2e-3)
+        }
+    }
+
     func testEmbeddingTouchesOnlyTheRowsUsed() {
         var random = SplitMix64(seed: 4)
         let initial = Embedding(name: "items", count: 6, dim: 4, scale: 2, initializer: .normal(standardDeviation: 1),
