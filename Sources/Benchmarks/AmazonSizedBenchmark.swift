@@ -94,7 +94,8 @@ struct AmazonSizedBenchmarkResult: Codable {
         let data = TrainingData(numUsers: split.numUsers, numItems: split.numItems, sequences: split.trainAndValidation)
         let fitSeconds = try Stopwatch.time { try model.fit(data) }.seconds
         let testSeconds = try Stopwatch.time { _ = try Evaluator().evaluate(model, on: split.test) }.seconds
-        return Stage(model: "sasrec", config: model.configDescription, validationFitSeconds: .nan, refitSeconds: fitSeconds,
+        let shown = ["loss", "maxLength", "dim", "blocks"]
+        return Stage(model: "sasrec", config: model.configDescription.filter { shown.contains($0.key) }, validationFitSeconds: .nan, refitSeconds: fitSeconds,
                      validationRankingSeconds: .nan, testRankingSeconds: testSeconds, peakBytes: PeakMemory.bytes(),
                      secondsPerEpoch: model.trainingSummary?.secondsPerEpoch)
     }
