@@ -106,12 +106,7 @@ struct AmazonSizedBenchmarkResult: Codable {
     /// of the interactions), one timestamp per step.
     static func generate(users: Int, items: Int, extraLengthMean: Double, seed: UInt64) -> InteractionDataset {
         var random = SplitMix64(seed: seed)
-        var cumulative = [Double](repeating: 0, count: items)
-        var total = 0.0
-        for rank in 0..<items {
-            total += 1 / Double(rank + 1).squareRoot()
-            cumulative[rank] = total
-        }
+        let popularity = ZipfDistribution(count: items, exponent: 0.5)
         let itemOfRank = Array(0..<items).shuffled(using: &random)
         let continuation = extraLengthMean / (1 + extraLengthMean)
         var builder = InteractionDatasetBuilder(expectedInteractions: users * Int(5 + extraLengthMean + 1))
@@ -121,13 +116,7 @@ struct AmazonSizedBenchmarkResult: Codable {
             var chosen = Set<Int>()
             var step: Int64 = 0
             while chosen.count < length {
-                let u = random.nextUnit() * total
-                var low = 0, high = items - 1
-                while low < high {
-                    let middle = (low + high) / 2
-                    if cumulative[middle] < u { low = middle + 1 } else { high = middle }
-                }
-                let item = itemOfRank[low]
+                let item = itemOfRank[popularity.sample(using: &random)]
                 guard chosen.insert(item).inserted else { continue }
                 builder.addInteraction(userID: "u\(user)", itemID: "i\(item)", rating: 5, timestamp: 1_400_000_000 + step * 86_400)
                 step += 1

@@ -37,7 +37,7 @@ public struct MovieLensCSVGenerator: Sendable {
         defer { close(fd) }
         var output = BufferedWriter(fd: fd, path: path)
         var random = SplitMix64(seed: seed)
-        let cumulative = popularityCDF()
+        let popularity = ZipfDistribution(count: itemCount, exponent: zipfExponent)
         try output.append("userId,movieId,rating,timestamp\n")
         var timestamp: Int64 = 1_000_000_000
         var previousUser = 0
@@ -48,12 +48,11 @@ public struct MovieLensCSVGenerator: Sendable {
                 previousUser = user
             }
             timestamp += Int64(random.next() % 5_000)
-            let draw = random.nextUnit() * cumulative[cumulative.count - 1]
-            let item = cumulative.partitioningIndex { $0 > draw } + 1
+            let item = popularity.sample(using: &random) + 1
             let halfStars = Int(random.next() % 10) + 1
             try output.append(integer: Int64(user))
             try output.append(",")
-            try output.append(integer: Int64(min(item, itemCount)))
+            try output.append(integer: Int64(item))
             try output.append(",")
             try output.append(integer: Int64(halfStars / 2))
             try output.append(halfStars % 2 == 1 ? ".5," : ".0,")
@@ -61,27 +60,6 @@ public struct MovieLensCSVGenerator: Sendable {
             try output.append("\n")
         }
         try output.flush()
-    }
-
-    /// Running sums of the unnormalised Zipf weights `1 / r^s`, `r = 1...itemCount`.
-    private func popularityCDF() -> [Double] {
-        var total = 0.0
-        return (1...itemCount).map { rank in
-            total += 1 / pow(Double(rank), zipfExponent)
-            return total
-        }
-    }
-}
-
-private extension Array where Element == Double {
-    /// The first index whose element satisfies `isAbove` (elements ascending), or `count`.
-    func partitioningIndex(where isAbove: (Double) -> Bool) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if isAbove(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
     }
 }
 
