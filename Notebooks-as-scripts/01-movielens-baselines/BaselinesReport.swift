@@ -67,7 +67,7 @@ struct BaselinesReport {
         rule decides). Split lines (`user valid test`, raw ids) start \
         \(data.splitLines.prefix(3).map { "`" + $0.replacingOccurrences(of: "\t", with: " ").dropLast() + "`" }.joined(separator: ", ")); \
         test item ids sum to \(data.testItemIDSum); SHA-256 \(data.splitSHA256.prefix(16))… \
-        (\(matches ? "matches" : "does NOT match") DESIGN.md).
+        (\(matches ? "matches" : "does NOT match") the README's fingerprint).
 
         """
     }

@@ -56,8 +56,9 @@ for file in stored.sourceFiles {
 // MARK: - 2. Look at the data
 section(2, "Look at the data")
 // Everything from here on reads the store, as a nightly job would. `Experiment` splits the data
-// leave-one-out: per user, ordered by time (ties broken by raw item id), the last item is the test
-// target, the one before it the validation target, the rest is training history.
+// leave-one-out: per user, ordered by time (ties broken by a seeded hash of the raw user and item
+// ids), the last item is the test target, the one before it the validation target, the rest is
+// training history.
 let experiment = try Experiment(store: store, dataset: datasetName)
 let data = DataSummary(experiment)
 print("\(data.users) users × \(data.items) items, \(data.interactions) interactions: density \(percent(data.density)).")
@@ -71,12 +72,12 @@ for bucket in histogram {
     print("  " + bucket.label.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%4d users  ", bucket.users)
           + String(repeating: "█", count: bucket.users * 40 / max(widest, 1)))
 }
-// The split's first lines, as DESIGN.md lists them, and its checksum.
+// The split's first lines and its checksum, as the README lists them (DESIGN.md lists the old item-id rule's).
 print("\nSplit (user, validation item, test item; raw ids):")
 for line in data.splitLines.prefix(3) { print("  " + line.replacingOccurrences(of: "\t", with: " "), terminator: "") }
 print("  … \(data.splitLines.count) users; for \(data.tiedLastPairs) of them the last two items share a timestamp.")
 print("  test item ids sum to \(data.testItemIDSum); SHA-256 \(data.splitSHA256.prefix(16))… "
-      + (data.splitSHA256 == DataSummary.expectedSplitSHA256 ? "(matches DESIGN.md)" : "(does NOT match DESIGN.md)"))
+      + (data.splitSHA256 == DataSummary.expectedSplitSHA256 ? "(matches the README's fingerprint)" : "(does NOT match the README's fingerprint)"))
 // The most popular items: what MostPop will recommend to everyone.
 let popularity = Dictionary(grouping: experiment.dataset.interactions, by: \.item).mapValues(\.count)
 print("\nMost-rated movies:")
@@ -125,9 +126,10 @@ section(5, "Top 10 for one user")
 // Their own history is excluded, so these are all movies they have not rated.
 let best = reports.first { $0.model == leaderboard.entries[0].model }!
 let recommender = try ModelRegistry.candidates(for: best.model, overrides: best.config)[0].make()
-try recommender.fit(experiment.allInteractionsTrainingData())
+let allInteractions = experiment.allInteractionsTrainingData()
+try recommender.fit(allInteractions)
 let userIndex = experiment.dataset.userIDs.firstIndex(of: "1") ?? 0
-let history = experiment.dataset.chronologicalSequences()[userIndex]
+let history = allInteractions.sequences[userIndex]
 let movies = experiment.dataset.items
 /// A movie as `title (year)`.
 func describe(_ item: Int32) -> String {

@@ -48,6 +48,10 @@ struct ModelResult: Codable {
                 let settings = config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: " ")
                 progress("  \(model) [\(index + 1)/\(count)] \(settings): valid NDCG@10 \(MarkdownTable.metric(metric)) "
                          + "(\(MarkdownTable.seconds(seconds)) s)")
+            case .trained(let rung, let index, let count, _, let epochs, let metric, let seconds):
+                progress("  \(model) rung \(rung + 1) [\(index + 1)/\(count)] \(epochs) epochs: valid NDCG@10 "
+                         + "\(MarkdownTable.metric(metric)) (\(MarkdownTable.seconds(seconds)) s)")
+            case .seeded: break
             case .tested(_, let metric, let seconds):
                 progress("  \(model) refit + test: NDCG@10 \(MarkdownTable.metric(metric)) (\(MarkdownTable.seconds(seconds)) s)")
             }

@@ -47,7 +47,7 @@ struct SemanticIDsBenchmarkResult: Codable {
             progress("semantic IDs: Office catalogue (item-LLM embeddings, cached under \(scratchDirectory))")
             let dataset = try loadDataset(at: officeDirectory, name: "office").dataset
             let store = try FeatureStore(path: (scratchDirectory as NSString).appendingPathComponent("semantic-ids-store"))
-            let catalogue = try ItemLLMCatalogue(dataset: dataset, store: store, format: DatasetFormat.lcRec.rawValue,
+            let catalogue = try ItemLLMCatalogue(dataset: dataset, store: store,
                                                  modelDirectory: ModelDirectory(path: itemLLMDirectory)) { progress($0) }
             result.catalogues.append(try measure(label: "Amazon Office (MiniLM)", embeddings: catalogue.embeddings.values,
                                                  dim: catalogue.embeddings.dim, rqvaeEpochs: nil))

@@ -1,7 +1,9 @@
 extension ParseSession {
     private static let recBoleExpectation = "a header of tab-separated name:type columns"
-    /// RecBole item columns renamed to the normalised `ItemRecord` field names.
-    private static let recBoleItemFieldNames = ["movie_title": "title", "release_year": "year", "class": "genres"]
+    /// RecBole item columns renamed to the normalised `ItemRecord` field names (ML-100K names its
+    /// genres `class`, ML-1M `genre`).
+    private static let recBoleItemFieldNames = ["movie_title": "title", "release_year": "year", "class": "genres",
+                                                "genre": "genres"]
 
     /// Reads a RecBole `.inter` file: `user_id` and `item_id` required, `rating` (default 1) and
     /// `timestamp` (default 0) used when present, other columns ignored.
@@ -27,16 +29,16 @@ extension ParseSession {
         }
     }
 
-    /// Reads a RecBole `.item` file: `item_id` required; movie_title, release_year and class become
-    /// title, year and genres (class tokens joined with ", "); other columns keep their names.
+    /// Reads a RecBole `.item` file: `item_id` required; movie_title, release_year and class or genre
+    /// become title, year and genres (genre tokens joined with ", "); other columns keep their names
+    /// (title, brand, categories, description ... in RecBole's Amazon files) and their text as is.
     mutating func readRecBoleItems(at path: String) throws {
         try readRecBoleRecords(at: path, idColumn: "item_id") { rawID, header, values, builder in
             var record: [String: String] = [:]
             for (index, value) in values.enumerated() where !value.isEmpty {
-                let name = header.names[index]
-                let isClassTokens = name == "class" && header.types[index] == "token_seq"
-                record[Self.recBoleItemFieldNames[name] ?? name] =
-                    isClassTokens ? value.split(separator: " ").joined(separator: ", ") : value
+                let field = Self.recBoleItemFieldNames[header.names[index]] ?? header.names[index]
+                let isGenreTokens = field == "genres" && header.types[index] == "token_seq"
+                record[field] = isGenreTokens ? value.split(separator: " ").joined(separator: ", ") : value
             }
             builder.addItemFields(rawID: rawID, fields: record)
         }

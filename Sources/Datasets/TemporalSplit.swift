@@ -6,8 +6,9 @@
 /// train sequence; test targets are items at or after the test cut, the history the train +
 /// validation sequence. Targets are unique, in time order, and exclude items already in the
 /// history (which ranking excludes). Only users with both history and targets get a case.
+/// Interactions that share a timestamp are ordered by `tieBreak`.
 public func temporalSplit(_ dataset: InteractionDataset, validationQuantile: Double = 0.8,
-                          testQuantile: Double = 0.9) -> Split {
+                          testQuantile: Double = 0.9, tieBreak: TieBreak = .default) -> Split {
     precondition(0 <= validationQuantile && validationQuantile <= testQuantile && testQuantile <= 1,
                  "quantiles must satisfy 0 <= validation <= test <= 1")
     let times = dataset.interactions.map(\.timestamp).sorted()
@@ -17,7 +18,7 @@ public func temporalSplit(_ dataset: InteractionDataset, validationQuantile: Dou
     let validationCut = cut(validationQuantile), testCut = cut(testQuantile)
     var train: [[Int32]] = [], trainAndValidation: [[Int32]] = []
     var validation: [EvaluationCase] = [], test: [EvaluationCase] = []
-    for (user, sequence) in dataset.chronologicalInteractions().enumerated() {
+    for (user, sequence) in dataset.chronologicalInteractions(tieBreak: tieBreak).enumerated() {
         let fit = sequence.filter { $0.timestamp < validationCut }.map(\.item)
         let fitAndValidation = sequence.filter { $0.timestamp < testCut }.map(\.item)
         train.append(fit)

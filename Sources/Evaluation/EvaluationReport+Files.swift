@@ -1,21 +1,26 @@
 import Foundation
 
 extension EvaluationReport {
-    /// The report file for `model` on `dataset` under `reportsDirectory`:
-    /// `<reportsDirectory>/<dataset>/<model>.json`, with every character outside `A-Z a-z 0-9 . _ -`
-    /// in the two names replaced by `_`.
-    public static func fileURL(reportsDirectory: URL, dataset: String, model: String) -> URL {
-        reportsDirectory
-            .appendingPathComponent(fileSafe(dataset), isDirectory: true)
-            .appendingPathComponent(fileSafe(model) + ".json", isDirectory: false)
+    /// The folder of `dataset`'s reports: `<reportsDirectory>/<dataset>`, with every character
+    /// outside `A-Z a-z 0-9 . _ - +` replaced by `_` (so `ml-100k+cold-start` keeps its name).
+    /// Writers and readers (the leaderboard) both go through it.
+    public static func datasetDirectory(reportsDirectory: URL, dataset: String) -> URL {
+        reportsDirectory.appendingPathComponent(fileSafe(dataset), isDirectory: true)
     }
 
-    /// Writes the report to `reports/<dataset>/<model>.json` under `reportsDirectory` as pretty-printed
+    /// The report file of the run `runName` (`EvaluationReport.runName`) on `dataset`:
+    /// `<datasetDirectory>/<runName>.json`, the name made file-safe as in `datasetDirectory`.
+    public static func fileURL(reportsDirectory: URL, dataset: String, runName: String) -> URL {
+        datasetDirectory(reportsDirectory: reportsDirectory, dataset: dataset)
+            .appendingPathComponent(fileSafe(runName) + ".json", isDirectory: false)
+    }
+
+    /// Writes the report to `reports/<dataset>/<runName>.json` under `reportsDirectory` as pretty-printed
     /// JSON with sorted keys, creating folders as needed; the file is written to a temporary file and
     /// renamed into place, so readers never see half a report. Returns the file written.
     @discardableResult
     public func write(to reportsDirectory: URL) throws -> URL {
-        let file = Self.fileURL(reportsDirectory: reportsDirectory, dataset: dataset, model: model)
+        let file = Self.fileURL(reportsDirectory: reportsDirectory, dataset: dataset, runName: runName)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try jsonData().write(to: file, options: .atomic)
         return file
@@ -33,7 +38,7 @@ extension EvaluationReport {
         try decoder.decode(EvaluationReport.self, from: Data(contentsOf: file))
     }
 
-    /// Every model's report in one dataset's folder, `reports/<dataset>/`, sorted by model name:
+    /// Every run's report in one dataset's folder, `reports/<dataset>/`, sorted by run name:
     /// the `*.json` files whose top-level object names a `model` (other reports share the folder,
     /// e.g. `semantic-ids.json`, the semantic-ID quality report).
     public static func loadAll(datasetDirectory: URL) throws -> [EvaluationReport] {
@@ -42,11 +47,11 @@ extension EvaluationReport {
             .filter { $0.pathExtension == "json" }
             .filter { try JSONDecoder().decode(Kind.self, from: Data(contentsOf: $0)).model != nil }
             .map(load(from:))
-            .sorted { $0.model < $1.model }
+            .sorted { $0.runName < $1.runName }
     }
 
     private static func fileSafe(_ name: String) -> String {
-        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) ? $0 : "_" })
     }
 
     /// ISO 8601 dates; non-finite numbers as the strings "NaN", "Infinity", "-Infinity".

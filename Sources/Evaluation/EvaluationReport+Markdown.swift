@@ -25,12 +25,12 @@ extension EvaluationReport {
         ## Metrics
 
         \(metricsTable().rendered())
-        ## Test metrics by history length
+        \(seedsSection())## Test metrics by history length
 
         \(bucketTable().rendered())
         ## Configurations tried (validation)
 
-        \(gridTable().rendered())
+        \(search.map { $0 + ".\n\n" } ?? "")\(gridTable().rendered())
         ## Timings (seconds)
 
         \(timingTable().rendered())
@@ -51,6 +51,23 @@ extension EvaluationReport {
         return table
     }
 
+    /// Each seed's validation and test NDCG@10 and HR@10, with mean and standard deviation; empty
+    /// for a single fit.
+    private func seedsSection() -> String {
+        guard let runs = seedRuns, runs.count > 1 else { return "" }
+        let keys = [MetricKey.ndcg(at: 10), MetricKey.hitRate(at: 10)]
+        var table = MarkdownTable(header: ["seed", "validation NDCG@10"] + keys.map { "test " + $0 },
+                                  rightAligned: Set(1...keys.count + 1))
+        table.rows = runs.map { run in
+            ["\(run.seed)", MarkdownTable.metric(run.validationMetrics[keys[0]])]
+                + keys.map { MarkdownTable.metric(run.testMetrics[$0]) }
+        }
+        table.rows.append(["mean ± sd", ""] + keys.map { key in
+            seedSpread(metric: key).map { MarkdownTable.metric($0.mean) + " ± " + MarkdownTable.metric($0.standardDeviation) } ?? "–"
+        })
+        return "## Seeds\n\n" + table.rendered() + "\n"
+    }
+
     private func bucketTable() -> MarkdownTable {
         let keys = [MetricKey.hitRate(at: 10), MetricKey.ndcg(at: 10), MetricKey.mrr]
         var table = MarkdownTable(header: ["history length", "users"] + keys, rightAligned: Set(1...keys.count + 1))
@@ -60,14 +77,21 @@ extension EvaluationReport {
         return table
     }
 
+    /// Every point tried, best validation NDCG@10 first; the epochs and note columns only when
+    /// some point has them (epoch-trained models, extended grids).
     private func gridTable() -> MarkdownTable {
         let keys = [MetricKey.ndcg(at: 10), MetricKey.hitRate(at: 10), MetricKey.mrr]
-        var table = MarkdownTable(header: ["configuration"] + keys + ["chosen"], rightAligned: Set(1...keys.count))
+        let showsEpochs = grid.contains { $0.epochs != nil }
+        let showsNotes = grid.contains { $0.note != nil }
+        var table = MarkdownTable(header: ["configuration"] + keys + (showsEpochs ? ["epochs"] : []) + ["chosen"]
+                                      + (showsNotes ? ["note"] : []),
+                                  rightAligned: Set(1...keys.count + (showsEpochs ? 1 : 0)))
         table.rows = grid
             .sorted { ($0.validationMetrics[keys[0]] ?? -.infinity) > ($1.validationMetrics[keys[0]] ?? -.infinity) }
             .map { point in
                 [MarkdownTable.config(point.config)] + keys.map { MarkdownTable.metric(point.validationMetrics[$0]) }
-                    + [point.config == config ? "yes" : ""]
+                    + (showsEpochs ? [point.epochs.map(String.init) ?? "–"] : [])
+                    + [point.config == config ? "yes" : ""] + (showsNotes ? [point.note ?? ""] : [])
             }
         return table
     }

@@ -12,11 +12,20 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         public var config: [String: String]
         /// Its validation metrics (mean over validation users).
         public var validationMetrics: [String: Double]
+        /// Training epochs it got, for models that train in epochs (successive halving gives the
+        /// configurations it drops fewer); nil for closed-form models.
+        public var epochs: Int?
+        /// How the search came to try it, when not from the model's grid (e.g. "extended l2 below
+        /// 100"), or why it stopped early ("dropped after 4 epochs"); nil otherwise.
+        public var note: String?
 
         /// A tried configuration and its validation metrics.
-        public init(config: [String: String], validationMetrics: [String: Double]) {
+        public init(config: [String: String], validationMetrics: [String: Double], epochs: Int? = nil,
+                    note: String? = nil) {
             self.config = config
             self.validationMetrics = validationMetrics
+            self.epochs = epochs
+            self.note = note
         }
     }
 
@@ -35,20 +44,50 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         }
     }
 
+    /// One fit of the chosen configuration with one seed (`llmrec evaluate --seeds N`).
+    public struct SeedRun: Codable, Equatable, Sendable {
+        /// The seed the fit used.
+        public var seed: Int
+        /// Its validation metrics.
+        public var validationMetrics: [String: Double]
+        /// Its test metrics.
+        public var testMetrics: [String: Double]
+
+        /// A seed's fit and its metrics.
+        public init(seed: Int, validationMetrics: [String: Double], testMetrics: [String: Double]) {
+            self.seed = seed
+            self.validationMetrics = validationMetrics
+            self.testMetrics = testMetrics
+        }
+    }
+
     /// Short model name (`"ease"`, `"sasrec"`).
     public var model: String
+    /// The name a user gave this run (`llmrec evaluate --tag`) to keep several runs of one model
+    /// apart; nil for the model's default run. See `runName`.
+    public var tag: String?
     /// Dataset name (`"ml-100k"`).
     public var dataset: String
     /// `"leave-one-out"` or `"temporal"`; encoded under the key `"protocol"`.
     public var protocolName: String
+    /// How a user's interactions that share a timestamp were ordered (`TieBreak.description`:
+    /// "seeded-hash", "item-id"); nil in reports written before the rule was recorded, which all
+    /// used "item-id".
+    public var tieBreak: String?
     /// The configuration chosen on validation.
     public var config: [String: String]
     /// Every configuration tried, with its validation metrics.
     public var grid: [GridPoint]
-    /// Validation metrics of the chosen configuration.
+    /// How the configurations were searched (e.g. "successive halving: 8 configurations, rungs of
+    /// 5, 10, 20 epochs, the better half continues"); nil for a plain grid.
+    public var search: String?
+    /// Validation metrics of the chosen configuration (the mean over `seedRuns` when there are several).
     public var validationMetrics: [String: Double]
-    /// Test metrics of the chosen configuration (refit on train + validation).
+    /// Test metrics of the chosen configuration (refit on train + validation); with several
+    /// `seedRuns`, their mean, as are the coverage, buckets and per-user values.
     public var testMetrics: [String: Double]
+    /// Each seed's fit of the chosen configuration, the search's own first; nil for one seed.
+    public var seedRuns: [SeedRun]?
     /// Test catalogue coverage, keyed `"Coverage@K"`.
     public var testCoverage: [String: Double]
     /// Test metrics per history-length bucket.
@@ -96,8 +135,11 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
                   timings: timings, counts: counts, createdAt: createdAt)
     }
 
+    /// The run's name in file names and leaderboard rows: the model name, or `<model>.<tag>`.
+    public var runName: String { tag.map { "\(model).\($0)" } ?? model }
+
     private enum CodingKeys: String, CodingKey {
-        case model, dataset, protocolName = "protocol", config, grid, validationMetrics, testMetrics, testCoverage
-        case testBuckets, perUserTest, timings, counts, createdAt
+        case model, tag, dataset, protocolName = "protocol", tieBreak, config, grid, search, validationMetrics, testMetrics, testCoverage
+        case testBuckets, perUserTest, seedRuns, timings, counts, createdAt
     }
 }

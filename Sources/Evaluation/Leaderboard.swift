@@ -3,7 +3,7 @@
 public struct Leaderboard: Sendable {
     /// One model's row.
     public struct Entry: Sendable {
-        /// Model name.
+        /// The run's name (`EvaluationReport.runName`: the model, or `<model>.<tag>`).
         public var model: String
         /// Test NDCG@10 (the ranking metric).
         public var ndcg: Double
@@ -18,6 +18,9 @@ public struct Leaderboard: Sendable {
         public var coverage: Double?
         /// Seconds spent fitting (`timings["fit"]`).
         public var fitSeconds: Double?
+        /// Seeds the model was fit with and the standard deviation of their test NDCG@10 (the
+        /// row's NDCG@10 is their mean); nil for a single fit.
+        public var seeds: (count: Int, standardDeviation: Double)?
         /// Two-sided p-value of the paired t-test of this model's per-user test NDCG@10 against the
         /// best model's; nil for the best model itself and when the reports share fewer than 2 users.
         public var pValueAgainstBest: Double?
@@ -30,7 +33,7 @@ public struct Leaderboard: Sendable {
     public let dataset: String
     /// Confidence level of the intervals.
     public let confidence: Double
-    /// Rows, best test NDCG@10 first (ties by model name).
+    /// Rows, best test NDCG@10 first (ties by run name).
     public let entries: [Entry]
 
     /// A leaderboard of `reports` (one dataset); reports without test NDCG@10 are left out.
@@ -40,20 +43,21 @@ public struct Leaderboard: Sendable {
             .filter { $0.testMetrics[metric] != nil }
             .sorted {
                 let (left, right) = ($0.testMetrics[metric]!, $1.testMetrics[metric]!)
-                return left != right ? left > right : $0.model < $1.model
+                return left != right ? left > right : $0.runName < $1.runName
             }
         dataset = reports.first?.dataset ?? ""
         self.confidence = confidence
         entries = ranked.enumerated().map { index, report in
             let halfWidth = report.testMeanEstimate(metric: metric, confidence: confidence)?.interval.halfWidth
             return Entry(
-                model: report.model,
+                model: report.runName,
                 ndcg: report.testMetrics[metric]!,
                 ndcgHalfWidth: halfWidth.flatMap { $0.isFinite ? $0 : nil },
                 hitRate: report.testMetrics[MetricKey.hitRate(at: 10)],
                 mrr: report.testMetrics[MetricKey.mrr],
                 coverage: report.testCoverage[MetricKey.coverage(at: 10)],
                 fitSeconds: report.timings["fit"],
+                seeds: report.seedSpread(metric: metric).map { ($0.count, $0.standardDeviation) },
                 pValueAgainstBest: index == 0 ? nil : report.pairedTTest(against: ranked[0], metric: metric)?.pValue)
         }
     }

@@ -11,7 +11,7 @@ import Foundation
 /// `features(trainableLayers: N)` a fresh `FineTunedItemTextFeatures` with the top N layers of
 /// the item LLM trainable (starting from the pretrained weights every time).
 public final class ItemLLMCatalogue {
-    /// How the item texts were written.
+    /// How the item texts were written: its `name` (part of the embeddings' key) and its `slots`.
     public let template: ItemTextTemplate
     /// Token budget per item, `[CLS]` and `[SEP]` included.
     public let maxTokens: Int
@@ -37,20 +37,20 @@ public final class ItemLLMCatalogue {
     ///   - store: where the embeddings are cached as `CatalogueEmbeddings.artifactName(...)`; nil
     ///     encodes without caching.
     ///   - datasetVersion: the stored data set's version (part of the artefact key).
-    ///   - template: defaults to `ItemTextTemplate.forFormat(format)`.
-    ///   - format: the ingest format (`DatasetMetadata.format`), to choose the template.
+    ///   - template: how item texts are written (part of the artefact key); nil derives it from the
+    ///     fields the items carry (`ItemTextTemplate.derived(from:)`).
     ///   - modelDirectory: the pretrained item LLM.
     ///   - maxTokens: token budget per item (16...512).
     ///   - progress: a line after each encoded batch (not called when the store has the embeddings).
     public init(dataset: InteractionDataset, store: FeatureStore? = nil, datasetVersion: Int = 0,
-                template: ItemTextTemplate? = nil, format: String = "", modelDirectory: ModelDirectory,
+                template: ItemTextTemplate? = nil, modelDirectory: ModelDirectory,
                 maxTokens: Int = 64, progress: ((String) -> Void)? = nil) throws {
         precondition((16...512).contains(maxTokens), "maxTokens must lie in 16...512")
-        let template = template ?? ItemTextTemplate.forFormat(format)
-        self.template = template
-        self.maxTokens = maxTokens
         let items = dataset.items.count == dataset.numItems
             ? dataset.items : dataset.itemIDs.map { ItemRecord(rawID: $0, fields: [:]) }
+        let template = template ?? ItemTextTemplate.derived(from: items)
+        self.template = template
+        self.maxTokens = maxTokens
         texts = items.map(template.text(for:))
         let tokenizer = try BertTokenizer(vocabularyURL: modelDirectory.vocabularyURL)
         tokenIDs = tokenizer.encode(texts, maxLength: maxTokens)

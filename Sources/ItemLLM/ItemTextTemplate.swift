@@ -6,7 +6,8 @@ import Foundation
 /// HLLM (Chen et al. 2024, §3.1) feeds the item LLM a flattened list of labelled attributes; so
 /// does this: `"Title: Toy Story. Year: 1995. Genres: Animation, Children's, Comedy."`. Fields the
 /// item lacks are left out; an item with none of them is described by its raw id, so every item
-/// has a text and the catalogue is encoded without gaps.
+/// has a text and the catalogue is encoded without gaps. A catalogue's template follows the fields
+/// its items carry (`derived(from:)`) or the user's choice (`resolve(_:for:)`).
 public struct ItemTextTemplate: Sendable, Equatable {
     /// One labelled attribute: the `ItemRecord` field it reads and the label written before it.
     public struct Slot: Sendable, Equatable {
@@ -22,7 +23,8 @@ public struct ItemTextTemplate: Sendable, Equatable {
         }
     }
 
-    /// Short name, part of the item-embedding artefact's key ("movielens", "amazon").
+    /// Short name, part of the item-embedding artefact's key: a built-in's ("movielens", "amazon")
+    /// or, for any other field list, `fields-` and the fields joined by `-` ("fields-title-brand").
     public let name: String
     /// Attributes in the order they are written.
     public let slots: [Slot]
@@ -51,14 +53,6 @@ public struct ItemTextTemplate: Sendable, Equatable {
     /// The built-in template called `name`, or nil.
     public static func named(_ name: String) -> ItemTextTemplate? {
         all.first { $0.name == name.lowercased() }
-    }
-
-    /// The template for a data set ingested from `format` (`DatasetMetadata.format`): Amazon dumps
-    /// (a format name starting with "amazon") and the LC-Rec JSON layout ("lc-rec", Amazon data with
-    /// the same item fields) get `amazon`, everything else (MovieLens, RecBole, CSV) `movieLens`.
-    public static func forFormat(_ format: String) -> ItemTextTemplate {
-        let format = format.lowercased()
-        return format.hasPrefix("amazon") || format == "lc-rec" ? amazon : movieLens
     }
 
     /// The text of `item`: `"Label: value."` for every slot the item has a non-blank value for,

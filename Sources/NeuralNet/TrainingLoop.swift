@@ -54,13 +54,31 @@ public struct TrainingLoop: Sendable {
         public var secondsPerEpoch: Double { epochs.isEmpty ? 0 : epochs.reduce(0) { $0 + $1.trainSeconds } / Double(epochs.count) }
     }
 
-    /// Trains `parameters` with `trainEpoch` (given the 1-based epoch, returns its mean loss),
-    /// validating with `validate`; leaves the best epoch's weights in `parameters`.
-    public func run(parameters: [Parameter], trainEpoch: (Int) throws -> Double, validate: () throws -> Double,
-                    onEpoch: ((Epoch) -> Void)? = nil) throws -> Summary {
-        var summary = Summary(epochs: [], bestEpoch: 0, bestMetric: -.infinity)
-        var best: [[Float]] = parameters.snapshot()
-        for epoch in 1...maxEpochs {
+    /// Training in progress: what `advance` has done so far and the best weights seen.
+    public struct State: Sendable {
+        /// Epochs run so far and the best one.
+        public fileprivate(set) var summary = Summary(epochs: [], bestEpoch: 0, bestMetric: -.infinity)
+        /// Whether training is over: `patience` ran out or `maxEpochs` were run.
+        public fileprivate(set) var isFinished = false
+        fileprivate var best: [[Float]]
+    }
+
+    /// The state before the first epoch of `parameters` (whose current values count as the best
+    /// weights until validation improves on -∞).
+    public func start(parameters: [Parameter]) -> State {
+        State(best: parameters.snapshot())
+    }
+
+    /// Runs up to `epochs` more epochs of `trainEpoch` (given the 1-based epoch, returns its mean
+    /// loss), validating with `validate`, and stops early when the loop is finished. The
+    /// parameters keep the last epoch's weights (so a later `advance` continues exactly where this
+    /// one stopped: advancing by 3 then 5 equals advancing by 8); `finish` restores the best.
+    public func advance(_ state: inout State, epochs: Int, parameters: [Parameter], trainEpoch: (Int) throws -> Double,
+                        validate: () throws -> Double, onEpoch: ((Epoch) -> Void)? = nil) throws {
+        var remaining = epochs
+        while remaining > 0 && !state.isFinished {
+            remaining -= 1
+            let epoch = state.summary.epochsRun + 1
             let trainStart = DispatchTime.now().uptimeNanoseconds
             let loss = try trainEpoch(epoch)
             let validationStart = DispatchTime.now().uptimeNanoseconds
@@ -70,10 +88,10 @@ public struct TrainingLoop: Sendable {
                 let metric = try validate()
                 record.metric = metric
                 record.validationSeconds = Double(DispatchTime.now().uptimeNanoseconds - validationStart) / 1e9
-                if metric > summary.bestMetric {
-                    summary.bestMetric = metric
-                    summary.bestEpoch = epoch
-                    best = parameters.snapshot()
+                if metric > state.summary.bestMetric {
+                    state.summary.bestMetric = metric
+                    state.summary.bestEpoch = epoch
+                    state.best = parameters.snapshot()
                     if let checkpointURL {
                         try Safetensors.write(parameters.safetensorsContents(metadata: ["epoch": String(epoch),
                                                                                         "metric": String(metric)]),
@@ -81,11 +99,25 @@ public struct TrainingLoop: Sendable {
                     }
                 }
             }
-            summary.epochs.append(record)
+            state.summary.epochs.append(record)
             onEpoch?(record)
-            if epoch - summary.bestEpoch >= patience { break }
+            state.isFinished = epoch >= maxEpochs || epoch - state.summary.bestEpoch >= patience
         }
-        parameters.restore(best)
-        return summary
+    }
+
+    /// Restores the best epoch's weights into `parameters` and returns the summary.
+    public func finish(_ state: State, parameters: [Parameter]) -> Summary {
+        parameters.restore(state.best)
+        return state.summary
+    }
+
+    /// Trains `parameters` with `trainEpoch` (given the 1-based epoch, returns its mean loss),
+    /// validating with `validate`; leaves the best epoch's weights in `parameters`.
+    public func run(parameters: [Parameter], trainEpoch: (Int) throws -> Double, validate: () throws -> Double,
+                    onEpoch: ((Epoch) -> Void)? = nil) throws -> Summary {
+        var state = start(parameters: parameters)
+        try advance(&state, epochs: maxEpochs, parameters: parameters, trainEpoch: trainEpoch, validate: validate,
+                    onEpoch: onEpoch)
+        return finish(state, parameters: parameters)
     }
 }

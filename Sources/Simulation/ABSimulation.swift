@@ -33,8 +33,9 @@ public enum ABSimulation {
         let users = histories.count
 
         let truthModel = try ModelRegistry.candidates(for: options.truthModel, overrides: options.truthConfig)[0].make()
-        try truthModel.fit(experiment.allInteractionsTrainingData())
-        let truth = GroundTruth(truth: truthModel, allSequences: experiment.dataset.chronologicalSequences(),
+        let allInteractions = experiment.allInteractionsTrainingData()
+        try truthModel.fit(allInteractions)
+        let truth = GroundTruth(truth: truthModel, allSequences: allInteractions.sequences,
                                 rankerHistories: histories, options: options.groundTruth)
         finishPhase("truth", "truth model \(options.truthModel) fit on all interactions")
 

@@ -99,7 +99,7 @@ struct PipelineCommand: ParsableCommand {
                                      reportsDirectory: experimentOptions.reportsDirectory)
         }
 
-        let folder = experimentOptions.reportsDirectory.appendingPathComponent(experimentOptions.reportDataset)
+        let folder = experimentOptions.reportFolder
         let markdown = try renderLeaderboard(experimentOptions: experimentOptions,
                                              svgPath: folder.appendingPathComponent("leaderboard.svg").path)
         try markdown.write(to: folder.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)

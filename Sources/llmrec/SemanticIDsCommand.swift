@@ -60,6 +60,7 @@ struct SemanticIDsCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
+    @OptionGroup var tieBreakOptions: TieBreakOptions
 
     func validate() throws {
         guard (2...65_536).contains(codebookSize) else { throw ValidationError("--codebook-size must lie in 2...65536") }
@@ -83,16 +84,18 @@ struct SemanticIDsCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open()
         let status = StatusLine()
-        var experiment = try Experiment(store: store, dataset: dataset)
+        var experiment = try Experiment(store: store, dataset: dataset, tieBreak: tieBreakOptions.tieBreak)
         let itemIDs = experiment.dataset.itemIDs
         // Read the index before anything is fitted or stored: a bad file changes nothing.
         let imported = try importFile.map { path in (path, try LCRecIndexFile.read(path: path).codes(forItemIDs: itemIDs)) }
         try experiment.attachItemLLM(modelDirectory: try itemLLMOptions.directory(), store: store,
-                                     maxTokens: itemLLMOptions.itemTokens) { status.update($0) }
+                                     maxTokens: itemLLMOptions.itemTokens,
+                                     itemTemplate: itemLLMOptions.itemTemplate) { status.update($0) }
         let collaborative = collaborativeFactors == 0 ? nil : CollaborativeItemVectors(
             factors: collaborativeFactors,
             training: TrainingData(numUsers: experiment.split.numUsers, numItems: experiment.split.numItems,
-                                   sequences: experiment.split.train))
+                                   sequences: experiment.split.train),
+            splitName: "\(experiment.evaluationProtocol.rawValue)-\(experiment.tieBreak)")
         let semanticIDs = try prepareSemanticIDs(experiment: experiment, store: store, configuration: tokenizerConfiguration,
                                                  collaborative: collaborative, status: status)
         let embeddings = experiment.itemLLM!.embeddings

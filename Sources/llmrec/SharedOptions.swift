@@ -16,7 +16,7 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// `--dataset`, `--protocol`: which stored data set, split how.
+/// `--dataset`, `--protocol`, `--tie-break`: which stored data set, split how.
 struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Name of a data set in the store (see `llmrec ingest`).")
     var dataset: String = "ml-100k"
@@ -24,6 +24,8 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("protocol"),
             help: "Evaluation protocol: leave-one-out (last item test, second-to-last validation) or temporal (global 80%/90% timestamp cuts).")
     var evaluationProtocol: EvaluationProtocol = .leaveOneOut
+
+    @OptionGroup var tieBreakOptions: TieBreakOptions
 
     @Option(name: .long, help: "Reports directory; each evaluation writes <reports>/<dataset>/<model>.json.")
     var reports: String = "reports"
@@ -47,9 +49,10 @@ struct ExperimentOptions: ParsableArguments {
         }
     }
 
-    /// The stored data set split under the chosen protocol (and cold-start holdout).
+    /// The stored data set split under the chosen protocol and tie rule (and cold-start holdout).
     func experiment(in store: FeatureStore) throws -> Experiment {
-        let experiment = try Experiment(store: store, dataset: dataset, evaluationProtocol: evaluationProtocol)
+        let experiment = try Experiment(store: store, dataset: dataset, evaluationProtocol: evaluationProtocol,
+                                        tieBreak: tieBreakOptions.tieBreak)
         return coldStart.map { experiment.coldStart(itemFraction: $0) } ?? experiment
     }
 }
@@ -89,13 +92,17 @@ struct ModelOptions: ParsableArguments {
 
 extension EvaluationProtocol: ExpressibleByArgument {}
 
-/// `--item-llm`, `--item-tokens`: the item LLM for models that read item text (hllm, tiger-hybrid).
+/// `--item-llm`, `--item-tokens`, `--item-template`: the item LLM for models that read item text
+/// (hllm, tiger-hybrid) and how each item's text is written.
 struct ItemLLMOptions: ParsableArguments {
     @Option(name: .long, help: "Pretrained item LLM folder (config.json, model.safetensors, vocab.txt), read by hllm and tiger-hybrid (and by tiger to find its stored semantic IDs, which are keyed by the embeddings); `make setup` puts all-MiniLM-L6-v2 there.")
     var itemLLM: String = ModelDirectory.defaultPath
 
     @Option(name: .long, help: "Token budget per item text, [CLS] and [SEP] included (16-512).")
     var itemTokens: Int = 64
+
+    @Option(name: .long, help: ArgumentHelp("How each item's text is written: a built-in template (movielens, amazon) or a comma-separated list of item fields, e.g. title,brand,categories. Default: every known field the items have (title, year, brand, store, genres, categories, features, description, in that order). recommend and export use the template recorded with the trained model.", valueName: "template"))
+    var itemTemplate: String?
 
     func validate() throws {
         guard (16...512).contains(itemTokens) else { throw ValidationError("--item-tokens must lie in 16...512") }
@@ -111,7 +118,8 @@ struct ItemLLMOptions: ParsableArguments {
                 status: StatusLine) throws {
         let needsSemanticIDs = models.contains(where: ModelRegistry.readsSemanticIDs)
         guard always || needsSemanticIDs || models.contains(where: ModelRegistry.readsItemText) else { return }
-        try experiment.attachItemLLM(modelDirectory: try directory(), store: store, maxTokens: itemTokens) { line in
+        try experiment.attachItemLLM(modelDirectory: try directory(), store: store, maxTokens: itemTokens,
+                                     itemTemplate: itemTemplate) { line in
             status.update(line)
         }
         status.finish(experiment.itemLLM.map { catalogue in
@@ -124,7 +132,7 @@ struct ItemLLMOptions: ParsableArguments {
 
 /// `--semantic-ids`, `--semantic-ids-file`: the codes tiger and tiger-hybrid decode.
 struct SemanticIDOptions: ParsableArguments {
-    @Option(name: .customLong("semantic-ids"), help: ArgumentHelp("Stored semantic IDs to decode (tiger), by the settings key `llmrec semantic-ids` prints and stores them under, e.g. rqvae-l3-k256-extra-level-s42, rkmeans-l3-k256-balanced-s42, or +ials64/rkmeans-l3-k256-extra-level-s42 for codes built with --collaborative-factors 64.", valueName: "key"))
+    @Option(name: .customLong("semantic-ids"), help: ArgumentHelp("Stored semantic IDs to decode (tiger), by the settings key `llmrec semantic-ids` prints and stores them under, e.g. rqvae-l3-k256-extra-level-s42, rkmeans-l3-k256-balanced-s42, or +ials64-leave-one-out-seeded-hash/rkmeans-l3-k256-extra-level-s42 for codes built with --collaborative-factors 64 (their key names the split whose training part iALS saw).", valueName: "key"))
     var semanticIDs: String = SemanticIDTokenizer.Configuration().key
 
     @Option(name: .customLong("semantic-ids-file"), help: ArgumentHelp("Decode the codes of an LC-Rec index file (X.index.json, e.g. a published tokenizer) instead of stored ones; items sharing a tuple are moved apart in the last level.", valueName: "file"))

@@ -93,7 +93,8 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
         let experiment = try Experiment(store: store, dataset: experimentOptions.dataset,
-                                        evaluationProtocol: experimentOptions.evaluationProtocol)
+                                        evaluationProtocol: experimentOptions.evaluationProtocol,
+                                        tieBreak: experimentOptions.tieBreakOptions.tieBreak)
         let selection = ModelSelection()
         let reports = try [modelA, modelB].map {
             try evaluateAndWrite(model: $0.lowercased(), overrides: [:], experiment: experiment, selection: selection,

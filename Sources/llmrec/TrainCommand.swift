@@ -22,6 +22,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var itemLLMOptions: ItemLLMOptions
     @OptionGroup var semanticIDOptions: SemanticIDOptions
+    @OptionGroup var tieBreakOptions: TieBreakOptions
 
     @Option(name: .long, help: "Name of a data set in the store.")
     var dataset: String = "ml-100k"
@@ -32,7 +33,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open()
-        var experiment = try Experiment(store: store, dataset: dataset)
+        var experiment = try Experiment(store: store, dataset: dataset, tieBreak: tieBreakOptions.tieBreak)
         let model = modelOptions.modelNames[0]
         let status = StatusLine()
         try itemLLMOptions.attach(to: &experiment, for: [model], store: store, status: status)
@@ -40,20 +41,24 @@ struct TrainCommand: ParsableCommand {
         let candidates = try ModelRegistry.candidates(for: model, overrides: try modelOptions.overrides(),
                                                       itemLLM: experiment.itemLLM, semanticIDs: experiment.semanticIDs)
 
-        let validation = candidates.count > 1
-            ? try ModelSelection().selectOnValidation(candidates: candidates, split: experiment.split) { event in
-                if case .validated(let index, let count, _, let metric, _) = event {
+        let best = candidates.count > 1
+            ? try ModelSelection().choose(candidates: candidates, split: experiment.split) { event in
+                switch event {
+                case .validated(let index, let count, _, let metric, _):
                     status.update(String(format: "%@ [%d/%d] valid NDCG@10 %.4f", model, index + 1, count, metric),
                                   force: true)
+                case .trained(let rung, let index, let count, _, let epochs, let metric, _):
+                    status.update(String(format: "%@ rung %d [%d/%d] %d epochs, valid NDCG@10 %.4f", model, rung + 1,
+                                         index + 1, count, epochs, metric), force: true)
+                case .tested, .seeded: break
                 }
             }
             : nil
-        let chosen = validation?.chosen.config ?? candidates[0].config
-        let best = validation.map { (config: chosen, metric: $0.chosenResult.metrics[MetricKey.ndcg(at: 10)] ?? .nan) }
+        let chosenCandidate = best?.candidate ?? candidates[0]
+        let chosen = chosenCandidate.config
 
         let start = Date()
-        let recommender = try ModelRegistry.candidates(for: model, overrides: chosen, itemLLM: experiment.itemLLM,
-                                                       semanticIDs: experiment.semanticIDs)[0].make()
+        let recommender = chosenCandidate.make()
         let training = experiment.allInteractionsTrainingData()
         try recommender.fit(training)
         let fitSeconds = Date().timeIntervalSince(start)
@@ -65,7 +70,7 @@ struct TrainCommand: ParsableCommand {
         for (key, value) in recommender.fitSummary.counts { facts["fit." + key] = String(value) }
         let artifact = try TrainedModel.save(persistent, config: chosen, facts: facts, dataset: dataset,
                                              datasetVersion: try store.datasetMetadata(named: dataset)?.version ?? 0,
-                                             trainedUsers: training.numUsers, store: store)
+                                             trainedUsers: training.numUsers, tieBreak: experiment.tieBreak, store: store)
         status.finish("fit \(model) on \(grouped(experiment.dataset.interactions.count)) interactions in \(seconds(fitSeconds))")
         print("trained \(artifact.name) version \(artifact.version): \(artifact.path ?? "") in \(storeOptions.store) "
               + "(\(grouped(Int(artifact.metadata["bytes"] ?? "") ?? 0)) bytes, sha256 \(artifact.metadata["sha256"]?.prefix(12) ?? "")…)")

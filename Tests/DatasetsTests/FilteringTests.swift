@@ -64,12 +64,12 @@ final class FilteringTests: XCTestCase {
         }
     }
 
-    func testTieRuleComparesIntegerIDsAsNumbers() {
+    func testItemIDTieRuleComparesIntegerIDsAsNumbers() {
         let integers = dataset([("u", "10", 1, 5), ("u", "9", 1, 5), ("u", "100", 1, 4), ("u", "2", 1, 6)])
         XCTAssertTrue(integers.itemIDsAreIntegers)
-        XCTAssertEqual(integers.chronologicalSequences()[0].map { integers.itemIDs[Int($0)] }, ["100", "9", "10", "2"])
+        XCTAssertEqual(integers.chronologicalSequences(tieBreak: .itemID)[0].map { integers.itemIDs[Int($0)] }, ["100", "9", "10", "2"])
         let strings = dataset([("u", "10", 1, 5), ("u", "9", 1, 5), ("u", "b", 1, 5), ("u", "a", 1, 5), ("u", "Z", 1, 7)])
         XCTAssertFalse(strings.itemIDsAreIntegers)
-        XCTAssertEqual(strings.chronologicalSequences()[0].map { strings.itemIDs[Int($0)] }, ["10", "9", "a", "b", "Z"])
+        XCTAssertEqual(strings.chronologicalSequences(tieBreak: .itemID)[0].map { strings.itemIDs[Int($0)] }, ["10", "9", "a", "b", "Z"])
     }
 }

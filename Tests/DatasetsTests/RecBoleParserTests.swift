@@ -15,6 +15,17 @@ final class RecBoleParserTests: XCTestCase {
         XCTAssertEqual(parsed.report.describedUsers, 2)
     }
 
+    func testGenreColumnOfMovieLens1MBecomesGenresAndOtherColumnsKeepTheirNames() throws {
+        let folder = try makeTemporaryDirectory(self)
+        try "user_id:token\titem_id:token\n1\t1\n1\t2\n".write(toFile: folder + "/ml-1m.inter", atomically: true, encoding: .utf8)
+        try ("item_id:token\tmovie_title:token_seq\trelease_year:token\tgenre:token_seq\n"
+             + "1\tToy Story\t1995\tAnimation Children's Comedy\n2\tHeat\t1995\tAction\n")
+            .write(toFile: folder + "/ml-1m.item", atomically: true, encoding: .utf8)
+        let dataset = try loadDataset(at: folder, name: "ml-1m").dataset
+        XCTAssertEqual(dataset.item("1")?.fields, ["title": "Toy Story", "year": "1995", "genres": "Animation, Children's, Comedy"])
+        XCTAssertEqual(dataset.item("2")?.fields, ["title": "Heat", "year": "1995", "genres": "Action"])
+    }
+
     func testRealMovieLens100K() throws {
         let parsed = try loadDataset(at: try RepositoryData.movieLens100K(), name: "ml-100k")
         XCTAssertEqual(parsed.format, .recbole)

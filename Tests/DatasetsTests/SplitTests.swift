@@ -16,11 +16,16 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(split.protocolName, "leave-one-out")
         XCTAssertEqual(split.numUsers, 2)
         XCTAssertEqual(split.numItems, 5)
-        // u1 chronologically: 10 (t1), 40 (t2), 50 (t2, tie broken by id), 30 (t3).
-        XCTAssertEqual(split.train, [[1, 3], [2, 1]])
-        XCTAssertEqual(split.trainAndValidation, [[1, 3, 4], [2, 1]])
-        XCTAssertEqual(split.validation, [EvaluationCase(user: 0, history: [1, 3], targets: [4])])
-        XCTAssertEqual(split.test, [EvaluationCase(user: 0, history: [1, 3, 4], targets: [0])])
+        // u1 chronologically: 10 (t1), 50 and 40 (t2, tie broken by the seeded hash), 30 (t3).
+        XCTAssertLessThan(TieBreak.hash(userID: "u1", itemID: "50", seed: 42), TieBreak.hash(userID: "u1", itemID: "40", seed: 42))
+        XCTAssertEqual(split.train, [[1, 4], [2, 1]])
+        XCTAssertEqual(split.trainAndValidation, [[1, 4, 3], [2, 1]])
+        XCTAssertEqual(split.validation, [EvaluationCase(user: 0, history: [1, 4], targets: [3])])
+        XCTAssertEqual(split.test, [EvaluationCase(user: 0, history: [1, 4, 3], targets: [0])])
+        // The old rule orders the tie by raw item id: 40 before 50.
+        let byID = leaveOneOutSplit(data, tieBreak: .itemID)
+        XCTAssertEqual(byID.trainAndValidation, [[1, 3, 4], [2, 1]])
+        XCTAssertEqual(byID.test, [EvaluationCase(user: 0, history: [1, 3, 4], targets: [0])])
     }
 
     func testTemporalSplitOnHandMadeData() {
@@ -41,10 +46,29 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(wider.test, [EvaluationCase(user: 0, history: [0, 1, 5], targets: [8])])
     }
 
-    /// DESIGN.md's check of the protocol on ML-100K.
+    /// DESIGN.md's check of the protocol (the seeded-hash tie rule) on ML-100K.
     func testLeaveOneOutOnMovieLens100KMatchesTheDesignChecksum() throws {
+        try checkMovieLens100KLeaveOneOut(tieBreak: .default, firstLines: ["1\t102\t74\n", "2\t314\t281\n", "3\t320\t318\n"],
+                                          testItemIDSum: 455_578,
+                                          sha256: "479a2c6701f2c0c7b85ee1eab1cc9595c85b2f1f18d0e297b17f201415e3d3c9")
+    }
+
+    /// `--tie-break item-id` reproduces the split of the rule before issue 14 exactly.
+    func testLeaveOneOutOnMovieLens100KWithItemIDTiesMatchesTheOldChecksum() throws {
+        try checkMovieLens100KLeaveOneOut(tieBreak: .itemID, firstLines: ["1\t74\t102\n", "2\t314\t281\n", "3\t318\t320\n"],
+                                          testItemIDSum: 567_307,
+                                          sha256: "1043354bdc01bc9d7554d35e73718aa47da33e1b83092ccffa9aeda7e6ccc1fd")
+    }
+
+    /// The leave-one-out split of ML-100K under `tieBreak`: lines `user<TAB>valid item<TAB>test item\n`
+    /// (raw ids, users ascending numerically) start with `firstLines` and hash to `sha256`, the raw
+    /// test item ids sum to `testItemIDSum`; for 415 users the rule decides the last two items.
+    private func checkMovieLens100KLeaveOneOut(tieBreak: TieBreak, firstLines: [String], testItemIDSum: Int, sha256: String,
+                                               file: StaticString = #filePath, line: UInt = #line) throws {
         let data = try loadDataset(at: try RepositoryData.movieLens100K(), name: "ml-100k").dataset
-        let split = leaveOneOutSplit(data)
+        let tied = data.chronologicalInteractions(tieBreak: tieBreak).filter { $0[$0.count - 1].timestamp == $0[$0.count - 2].timestamp }
+        XCTAssertEqual(tied.count, 415, file: file, line: line)
+        let split = leaveOneOutSplit(data, tieBreak: tieBreak)
         XCTAssertEqual(split.numUsers, 943)
         XCTAssertEqual(split.numItems, 1682)
         XCTAssertEqual(split.test.count, 943)
@@ -54,11 +78,11 @@ final class SplitTests: XCTestCase {
             }
             .sorted { $0.0 < $1.0 }
             .map(\.1)
-        XCTAssertEqual(Array(lines.prefix(3)), ["1\t74\t102\n", "2\t314\t281\n", "3\t318\t320\n"])
-        XCTAssertEqual(split.test.reduce(0) { $0 + Int(data.itemIDs[Int($1.targets[0])])! }, 567_307)
+        XCTAssertEqual(Array(lines.prefix(3)), firstLines, file: file, line: line)
+        XCTAssertEqual(split.test.reduce(0) { $0 + Int(data.itemIDs[Int($1.targets[0])])! }, testItemIDSum, file: file, line: line)
         var hash = SHA256()
         hash.update(lines.joined())
-        XCTAssertEqual(hash.finalizeHex(), "1043354bdc01bc9d7554d35e73718aa47da33e1b83092ccffa9aeda7e6ccc1fd")
+        XCTAssertEqual(hash.finalizeHex(), sha256, file: file, line: line)
         for (validation, test) in zip(split.validation, split.test) {
             XCTAssertEqual(validation.history, split.train[Int(validation.user)])
             XCTAssertEqual(test.history, split.trainAndValidation[Int(test.user)])

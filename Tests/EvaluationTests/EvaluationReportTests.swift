@@ -41,8 +41,24 @@ final class EvaluationReportTests: XCTestCase {
     }
 
     func testFileNamesAreMadeSafe() {
-        let url = EvaluationReport.fileURL(reportsDirectory: URL(fileURLWithPath: "/r"), dataset: "ml/100k", model: "item knn")
+        let url = EvaluationReport.fileURL(reportsDirectory: URL(fileURLWithPath: "/r"), dataset: "ml/100k", runName: "item knn")
         XCTAssertEqual(url.path, "/r/ml_100k/item_knn.json")
+        let cold = EvaluationReport.fileURL(reportsDirectory: URL(fileURLWithPath: "/r"), dataset: "ml-100k+cold-start",
+                                            runName: "hllm.text-only")
+        XCTAssertEqual(cold.path, "/r/ml-100k+cold-start/hllm.text-only.json")
+    }
+
+    func testTaggedRunsAreFiledAndNamedApart() throws {
+        var report = makeReport(model: "hllm", ndcgPerUser: [0.3, 0.2])
+        XCTAssertEqual(report.runName, "hllm")
+        report.tag = "text-only"
+        XCTAssertEqual(report.runName, "hllm.text-only")
+        try makeReport(model: "hllm", ndcgPerUser: [0.1, 0.1]).write(to: directory)
+        try report.write(to: directory)
+        let reports = try EvaluationReport.loadAll(datasetDirectory: directory.appendingPathComponent("tiny"))
+        XCTAssertEqual(reports.map(\.runName), ["hllm", "hllm.text-only"])
+        XCTAssertEqual(reports[1].tag, "text-only")
+        XCTAssertEqual(Leaderboard(reports: reports).entries.map(\.model), ["hllm.text-only", "hllm"])
     }
 
     func testReportFromEvaluationResults() throws {

@@ -73,7 +73,8 @@ final class MovieLens100KProtocolTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(report.testMetrics["NDCG@10"]!, entry.minimumTestNDCG, entry.model)
             XCTAssertEqual(report.counts["testCases"], 943)
         }
-        XCTAssertLessThan(reports["mostpop"]!.testMetrics["NDCG@10"]!, 0.030, "MostPop must stay far below EASE")
+        XCTAssertLessThan(reports["mostpop"]!.testMetrics["NDCG@10"]!, 0.7 * reports["ease"]!.testMetrics["NDCG@10"]!,
+                          "MostPop must stay far below EASE")
         let versusPopularity = try XCTUnwrap(reports["ease"]!.pairedTTest(against: reports["mostpop"]!))
         XCTAssertLessThan(versusPopularity.pValue, 0.05)
         XCTAssertGreaterThan(versusPopularity.difference.mean, 0)

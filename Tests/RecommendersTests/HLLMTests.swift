@@ -9,17 +9,28 @@ import SeededRandom
 import XCTest
 
 /// Item text features for the tests: a fixed random `[count, baseDim]` table, optionally followed
-/// by a trainable linear layer (standing in for the item LLM's trainable top layers).
-private struct TestFeatures: ItemTextFeatures {
+/// by a trainable linear layer (standing in for the item LLM's trainable top layers); `calls`, when
+/// given, records what training uses of them.
+struct TestFeatures: ItemTextFeatures {
+    /// What the trainer asked of the features, shared by every copy.
+    final class Calls {
+        /// The items of the last training `forward`.
+        var trainingItems: [Int32] = []
+        /// The last `backward`'s dLoss/dfeatures `[trainingItems.count, dim]`.
+        var dFeatures: [Float] = []
+    }
+
     let base: [Float]
     let baseDim: Int
     var projection: Linear?
+    let calls: Calls?
 
-    init(base: [Float], baseDim: Int, projectTo projected: Int? = nil, seed: UInt64 = 7) {
+    init(base: [Float], baseDim: Int, projectTo projected: Int? = nil, seed: UInt64 = 7, calls: Calls? = nil) {
         self.base = base
         self.baseDim = baseDim
         var random = SplitMix64(seed: seed)
         projection = projected.map { Linear(name: "itemLLM.top", inputSize: baseDim, outputSize: $0, random: &random) }
+        self.calls = calls
     }
 
     var dim: Int { projection?.outputSize ?? baseDim }
@@ -27,6 +38,7 @@ private struct TestFeatures: ItemTextFeatures {
     var parameters: [Parameter] { projection?.parameters ?? [] }
 
     mutating func forward(items: [Int32], training: Bool) -> [Float] {
+        if training { calls?.trainingItems = items }
         var rows = [Float]()
         rows.reserveCapacity(items.count * baseDim)
         for item in items { rows.append(contentsOf: base[Int(item) * baseDim..<(Int(item) + 1) * baseDim]) }
@@ -34,12 +46,13 @@ private struct TestFeatures: ItemTextFeatures {
     }
 
     mutating func backward(_ dFeatures: [Float]) {
+        calls?.dFeatures = dFeatures
         if projection != nil { _ = projection!.backward(dFeatures) }
     }
 }
 
 /// `[count, dim]` values from N(0, 1).
-private func randomTable(count: Int, dim: Int, seed: UInt64) -> [Float] {
+func randomTable(count: Int, dim: Int, seed: UInt64) -> [Float] {
     var random = SplitMix64(seed: seed)
     return random.normals(count: count * dim, std: 1)
 }
@@ -192,7 +205,8 @@ final class HLLMTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), ["dim", "blocks", "heads", "maxLength", "dropout", "learningRate",
                                         "itemLLMLearningRate", "weightDecay", "batchSize", "maxEpochs", "patience",
-                                        "loss", "negatives", "fuseItemID", "trainableItemLLMLayers", "seed"])
+                                        "loss", "negatives", "fuseItemID", "trainableItemLLMLayers", "itemLLMRefreshSteps",
+                                        "itemLLMLiveItems", "seed"])
         XCTAssertEqual(json["loss"] as? String, "crossEntropy")
         XCTAssertEqual(try JSONDecoder().decode(HLLM.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(HLLM.modelName, "hllm")

@@ -1,8 +1,9 @@
 """Independent reference for llmrec's standard protocol on MovieLens-100K: EASE in numpy.
 
-Leave-one-out per user (timestamp order, ties by integer item id), full ranking over the
-catalogue, history excluded, pessimistic ties. EASE (Steck 2019) in float64 closed form.
-Writes the JSON fixture that Tests/IntegrationTests compares llmrec against:
+Leave-one-out per user (timestamp order, ties by the protocol's seeded hash of the raw user and
+item ids, or by integer item id with --tie-break item-id), full ranking over the catalogue,
+history excluded, pessimistic ties. EASE (Steck 2019) in float64 closed form. Writes the JSON
+fixture that Tests/IntegrationTests compares llmrec against:
 
     python3 tools/reference/ease_ml100k.py Data/ml-100k/ml-100k.inter \
         > Tests/IntegrationTests/Fixtures/ease-ml100k-reference.json
@@ -14,13 +15,31 @@ import sys
 
 import numpy as np
 
+MASK = (1 << 64) - 1
 
-def split(path):
+
+def splitmix64_mix(z):
+    """SplitMix64's finaliser."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
+
+
+def tie_hash(user, item, seed=42):
+    """The protocol's tie key: FNV-1a 64 over `user 0x00 item` (UTF-8), mixed with the seed."""
+    fnv = 0xCBF29CE484222325
+    for byte in user.encode() + b"\x00" + item.encode():
+        fnv = ((fnv ^ byte) * 0x100000001B3) & MASK
+    return splitmix64_mix(fnv ^ splitmix64_mix(seed))
+
+
+def split(path, tie_break):
     rows = [line.rstrip("\n").split("\t") for line in open(path)][1:]
     sequences = collections.defaultdict(list)
     for user, item, _rating, timestamp in rows:
-        sequences[int(user)].append((float(timestamp), int(item)))
-    return {user: [item for _, item in sorted(events)] for user, events in sequences.items()}
+        tie = tie_hash(user, item) if tie_break == "seeded-hash" else int(item)
+        sequences[int(user)].append((float(timestamp), tie, int(item)))
+    return {user: [item for _, _, item in sorted(events)] for user, events in sequences.items()}
 
 
 def evaluate(sequences, items, l2, phase):
@@ -52,7 +71,8 @@ def evaluate(sequences, items, l2, phase):
 
 
 def main():
-    sequences = split(sys.argv[1])
+    tie_break = sys.argv[3] if sys.argv[2:3] == ["--tie-break"] else "seeded-hash"
+    sequences = split(sys.argv[1], tie_break)
     items = sorted({item for sequence in sequences.values() for item in sequence})
     lines = "".join(f"{u}\t{sequences[u][-2]}\t{sequences[u][-1]}\n" for u in sorted(sequences))
     result = {

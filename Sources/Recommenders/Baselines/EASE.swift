@@ -23,6 +23,8 @@ public final class EASE: ConfigurableRecommender, HistoryRowSumScorer {
     public static let modelName = "ease"
     /// λ ∈ {100, 300, 1000, 3000}.
     public static let defaultGrid = [Config(l2: 100), Config(l2: 300), Config(l2: 1000), Config(l2: 3000)]
+    /// λ extends past the grid by factors of 3.
+    public static let searchAxes = [SearchAxis(name: "l2", factor: 3, range: 1...1e7)]
     public let config: Config
     public internal(set) var numItems = 0
     /// The fitted weights B, `[numItems, numItems]`, zero diagonal; row i holds item i's

@@ -46,6 +46,8 @@ public final class IALS: ConfigurableRecommender {
                                      Config(factors: 64, alpha: 10, regularization: 10),
                                      Config(factors: 64, alpha: 20, regularization: 30),
                                      Config(factors: 128, alpha: 10, regularization: 10)]
+    /// The regularisation extends past the grid by factors of 3.
+    public static let searchAxes = [SearchAxis(name: "regularization", factor: 3, range: 1e-3...1e5)]
     public let config: Config
     public internal(set) var numItems = 0
     /// Item factors Y, `[numItems, factors]`.

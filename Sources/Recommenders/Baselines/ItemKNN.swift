@@ -31,6 +31,8 @@ public final class ItemKNN: ConfigurableRecommender, HistoryRowSumScorer {
     public static let defaultGrid = [Config(neighbors: 20, shrink: 0), Config(neighbors: 50, shrink: 0),
                                      Config(neighbors: 100, shrink: 0), Config(neighbors: 200, shrink: 0),
                                      Config(neighbors: 50, shrink: 10), Config(neighbors: 200, shrink: 10)]
+    /// The neighbourhood size extends past the grid by factors of 2.
+    public static let searchAxes = [SearchAxis(name: "neighbors", factor: 2, range: 2...5000, isInteger: true)]
     public let config: Config
     public internal(set) var numItems = 0
     /// For each history item h, the candidates j with h ∈ N(j), in CSR form: `[numItems + 1]` offsets

@@ -8,6 +8,8 @@ public protocol ConfigurableRecommender: Recommender {
     static var modelName: String { get }
     /// A handful of configurations sensible for MovieLens-100K-sized data.
     static var defaultGrid: [Config] { get }
+    /// Hyperparameters whose grid the search extends when validation picks an end (none by default).
+    static var searchAxes: [SearchAxis] { get }
     /// The configuration this instance was built with.
     var config: Config { get }
 
@@ -18,6 +20,8 @@ public protocol ConfigurableRecommender: Recommender {
 public extension ConfigurableRecommender {
     var name: String { Self.modelName }
 
+    static var searchAxes: [SearchAxis] { [] }
+
     /// Every stored property of `config`, by name, printed with `String(describing:)`.
     var configDescription: [String: String] {
         Dictionary(uniqueKeysWithValues: Mirror(reflecting: config).children.compactMap { child in
@@ -27,9 +31,13 @@ public extension ConfigurableRecommender {
 
     /// One model-selection candidate per grid point.
     static func candidates(grid: [Config] = defaultGrid) -> [ModelCandidate] {
-        grid.map { config in
-            let model = Self(config: config)
-            return ModelCandidate(model: modelName, config: model.configDescription, make: { Self(config: config) })
-        }
+        grid.map(candidate(_:))
+    }
+
+    /// The model-selection candidate of `config`, which can be rebuilt with other settings.
+    static func candidate(_ config: Config) -> ModelCandidate {
+        ModelCandidate(model: modelName, config: Self(config: config).configDescription, make: { Self(config: config) },
+                       searchAxes: searchAxes,
+                       changing: { candidate(try ConfigOverrides.apply($0, to: config, model: modelName)) })
     }
 }

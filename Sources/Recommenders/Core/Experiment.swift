@@ -11,11 +11,11 @@ public enum EvaluationProtocol: String, CaseIterable, Sendable {
     /// Global cuts at the 80% and 90% timestamp quantiles.
     case temporal
 
-    /// Splits `dataset` under this protocol.
-    public func split(_ dataset: InteractionDataset) -> Split {
+    /// Splits `dataset` under this protocol, ordering same-time interactions by `tieBreak`.
+    public func split(_ dataset: InteractionDataset, tieBreak: TieBreak = .default) -> Split {
         switch self {
-        case .leaveOneOut: return leaveOneOutSplit(dataset)
-        case .temporal: return temporalSplit(dataset)
+        case .leaveOneOut: return leaveOneOutSplit(dataset, tieBreak: tieBreak)
+        case .temporal: return temporalSplit(dataset, tieBreak: tieBreak)
         }
     }
 }
@@ -29,6 +29,9 @@ public struct Experiment {
     public private(set) var split: Split
     /// How it was split.
     public let evaluationProtocol: EvaluationProtocol
+    /// How a user's same-time interactions are ordered, in the split and in
+    /// `allInteractionsTrainingData`.
+    public let tieBreak: TieBreak
     /// Items held out of training by `coldStart` (empty otherwise).
     public private(set) var coldItems: Set<Int32> = []
     /// The data set name reports carry (and are filed under): the data set's own name, with a
@@ -39,28 +42,31 @@ public struct Experiment {
     /// The catalogue's semantic IDs, for models that decode them (TIGER).
     public var semanticIDs: SemanticIDAssignment?
 
-    /// Splits `dataset` under `evaluationProtocol`.
-    public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut) {
+    /// Splits `dataset` under `evaluationProtocol`, ordering same-time interactions by `tieBreak`.
+    public init(dataset: InteractionDataset, evaluationProtocol: EvaluationProtocol = .leaveOneOut,
+                tieBreak: TieBreak = .default) {
         self.dataset = dataset
         self.evaluationProtocol = evaluationProtocol
-        self.split = evaluationProtocol.split(dataset)
+        self.tieBreak = tieBreak
+        self.split = evaluationProtocol.split(dataset, tieBreak: tieBreak)
         self.reportName = dataset.name
     }
 
     /// Loads the data set `name` from `store` and splits it.
-    public init(store: FeatureStore, dataset name: String,
-                evaluationProtocol: EvaluationProtocol = .leaveOneOut) throws {
-        self.init(dataset: try store.loadDataset(named: name), evaluationProtocol: evaluationProtocol)
+    public init(store: FeatureStore, dataset name: String, evaluationProtocol: EvaluationProtocol = .leaveOneOut,
+                tieBreak: TieBreak = .default) throws {
+        self.init(dataset: try store.loadDataset(named: name), evaluationProtocol: evaluationProtocol,
+                  tieBreak: tieBreak)
     }
 
     /// Selects `model`'s hyperparameters on validation (with `overrides` pinned), refits on
     /// train + validation and evaluates on test; returns the report (not written).
     public func evaluate(model: String, overrides: [String: String] = [:],
-                         selection: ModelSelection = ModelSelection(),
+                         selection: ModelSelection = ModelSelection(), seeds: Int = 1,
                          onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
         let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM,
                                                       semanticIDs: semanticIDs)
-        return try selection.run(candidates: candidates, split: split, dataset: reportName, onEvent: onEvent)
+        return try selection.run(candidates: candidates, split: split, dataset: reportName, seeds: seeds, onEvent: onEvent)
     }
 
     /// The cold-start experiment (`Split.coldStart`): a seeded `itemFraction` of the catalogue never
@@ -75,12 +81,20 @@ public struct Experiment {
     }
 
     /// Attaches the item LLM `modelDirectory` over this data set's catalogue, reading its embeddings
-    /// from `store` when this data set version was encoded before (and registering them when not).
+    /// from `store` when this data set version was encoded with the same template before (and
+    /// registering them when not).
+    ///
+    /// - Parameter itemTemplate: how item texts are written (`ItemTextTemplate.resolve(_:for:)`): nil
+    ///   for the template derived from the fields the items carry, a built-in name ("movielens",
+    ///   "amazon") or a comma-separated field list ("title,brand,categories").
+    /// - Throws: `ItemLLMError.invalidSetting` for a listed field that no item has (before any
+    ///   model file is read).
     public mutating func attachItemLLM(modelDirectory: ModelDirectory, store: FeatureStore?, maxTokens: Int = 64,
-                                       progress: ((String) -> Void)? = nil) throws {
+                                       itemTemplate: String? = nil, progress: ((String) -> Void)? = nil) throws {
+        let template = try ItemTextTemplate.resolve(itemTemplate, for: dataset.items)
         let metadata = try store?.datasetMetadata(named: dataset.name)
         itemLLM = try ItemLLMCatalogue(dataset: dataset, store: store, datasetVersion: metadata?.version ?? 0,
-                                       format: metadata?.format ?? "", modelDirectory: modelDirectory,
+                                       template: template, modelDirectory: modelDirectory,
                                        maxTokens: maxTokens, progress: progress)
     }
 
@@ -105,10 +119,10 @@ public struct Experiment {
         semanticIDs = stored.assignment
     }
 
-    /// Every interaction of every user, chronological: what a model serving recommendations
-    /// (rather than being evaluated) is fit on.
+    /// Every interaction of every user, chronological (ties by `tieBreak`): what a model serving
+    /// recommendations (rather than being evaluated) is fit on.
     public func allInteractionsTrainingData() -> TrainingData {
         TrainingData(numUsers: dataset.numUsers, numItems: dataset.numItems,
-                     sequences: dataset.chronologicalSequences())
+                     sequences: dataset.chronologicalSequences(tieBreak: tieBreak))
     }
 }

@@ -7,6 +7,11 @@ public enum ModelRegistry {
     public static let names = [RandomRanker.modelName, MostPop.modelName, ItemKNN.modelName, EASE.modelName, IALS.modelName,
                                SASRec.modelName, HLLM.modelName, TIGER.modelName, TIGER.hybridModelName]
 
+    /// The `config` entry of models that read item text naming the item-text template their
+    /// catalogue was written with (`ItemTextTemplate.name`); not a hyperparameter: ignored in
+    /// `overrides`, read back by `TrainedModel.load` to encode the catalogue the same way.
+    public static let itemTemplateKey = "itemTemplate"
+
     /// Whether `name` reads item text through the item LLM (and so needs an `ItemLLMCatalogue`).
     public static func readsItemText(_ name: String) -> Bool {
         [HLLM.modelName, TIGER.hybridModelName].contains(name.lowercased())
@@ -25,6 +30,8 @@ public enum ModelRegistry {
     /// (`readsItemText`) take their features from `itemLLM` and throw without one. TIGER takes its
     /// codes from `semanticIDs`; without them it can only restore a saved state (whose
     /// `semanticIDs` entry, naming the codes' source, is not a hyperparameter and is ignored here).
+    /// The candidates of hllm and tiger-hybrid record their catalogue's template under
+    /// `itemTemplateKey` (ignored in `overrides` likewise).
     public static func candidates(for name: String, overrides: [String: String] = [:],
                                   itemLLM: ItemLLMCatalogue? = nil,
                                   semanticIDs: SemanticIDAssignment? = nil) throws -> [ModelCandidate] {
@@ -36,28 +43,45 @@ public enum ModelRegistry {
         case IALS.modelName: return try candidates(IALS.self, overrides: overrides)
         case SASRec.modelName: return try candidates(SASRec.self, overrides: overrides)
         case HLLM.modelName:
-            let config = try ConfigOverrides.apply(overrides, to: HLLM.Config(), model: HLLM.modelName)
-            // Validate the overrides now, even when the item LLM is not loaded.
+            let pinned = overrides.filter { $0.key != itemTemplateKey }
+            var grid: [HLLM.Config] = []
+            for point in HLLM.defaultGrid {
+                let config = try ConfigOverrides.apply(pinned, to: point, model: HLLM.modelName)
+                if !grid.contains(config) { grid.append(config) }
+            }
+            // The overrides were validated above, even when the item LLM is not loaded.
             guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: HLLM.modelName) }
-            let make = { HLLM(config: config, itemFeatures: { try itemLLM.features(trainableLayers: $0.trainableItemLLMLayers) }) }
-            return [ModelCandidate(model: HLLM.modelName, config: make().configDescription, make: make)]
+            return grid.map { hllmCandidate($0, itemLLM: itemLLM) }
         case TIGER.modelName, TIGER.hybridModelName:
             let modelName = name.lowercased()
-            let config = try ConfigOverrides.apply(overrides.filter { $0.key != "semanticIDs" }, to: TIGER.Config(),
-                                                   model: modelName)
+            let config = try ConfigOverrides.apply(overrides.filter { $0.key != "semanticIDs" && $0.key != itemTemplateKey },
+                                                   to: TIGER.Config(), model: modelName)
             var itemText: TIGER.ItemText?
+            var templateEntry: [String: String] = [:]
             if modelName == TIGER.hybridModelName {
                 guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: modelName) }
                 itemText = TIGER.ItemText(values: itemLLM.embeddings.values, dim: itemLLM.embeddings.dim)
+                templateEntry[itemTemplateKey] = itemLLM.template.name
             }
             let codes = semanticIDs?.codes
             let source = semanticIDs?.source ?? ""
             // Built once here so that bad settings throw now; every `make` builds the same model.
             let model = try TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)
             let make = { (try? TIGER(config: config, codes: codes, codesSource: source, itemText: itemText)) ?? model }
-            return [ModelCandidate(model: modelName, config: model.configDescription, make: make)]
+            return [ModelCandidate(model: modelName, config: model.configDescription.merging(templateEntry) { $1 }, make: make,
+                                   changing: { try candidates(for: name, overrides: overrides.merging($0) { $1 },
+                                                              itemLLM: itemLLM, semanticIDs: semanticIDs)[0] })]
         default: throw ModelRegistryError.unknownModel(name)
         }
+    }
+
+    /// The HLLM candidate of `config` over `itemLLM`'s catalogue, which can be rebuilt with other settings.
+    private static func hllmCandidate(_ config: HLLM.Config, itemLLM: ItemLLMCatalogue) -> ModelCandidate {
+        let make = { HLLM(config: config, itemFeatures: { try itemLLM.features(trainableLayers: $0.trainableItemLLMLayers) }) }
+        return ModelCandidate(
+            model: HLLM.modelName, config: make().configDescription.merging([itemTemplateKey: itemLLM.template.name]) { $1 },
+            make: make,
+            changing: { hllmCandidate(try ConfigOverrides.apply($0, to: config, model: HLLM.modelName), itemLLM: itemLLM) })
     }
 
     private static func candidates<Model: ConfigurableRecommender>(
@@ -78,6 +102,7 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
     case unknownHyperparameter(model: String, name: String, known: [String])
     case badValue(model: String, name: String, value: String, expected: String)
     case needsItemLLM(model: String)
+    case noSeed(model: String)
 
     public var description: String {
         switch self {
@@ -89,6 +114,8 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
             return "\(model): '\(value)' is not a valid value for \(name) (expected \(expected))"
         case .needsItemLLM(let model):
             return "\(model) reads item text: it needs the item LLM (Data/minilm from `make setup`, or --item-llm PATH)"
+        case .noSeed(let model):
+            return "\(model) has no seed to vary: --seeds needs a model that trains from a seed (sasrec, hllm, tiger, tiger-hybrid, ials)"
         }
     }
 }

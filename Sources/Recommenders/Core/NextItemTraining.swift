@@ -10,7 +10,8 @@ import SeededRandom
 /// - **Internal holdout.** `fit` sees only training sequences, so each user's last training item
 ///   (users with at least two items) is held out as an internal validation target; the networks
 ///   train on the rest (`trainSequences`) and NDCG@10 on the held-out items (full ranking, history
-///   excluded, through `Evaluator`) drives early stopping with best-weight restore (`run`).
+///   excluded, through `Evaluator`, `validationNDCG`) drives early stopping with best-weight
+///   restore (`ResumableTraining`).
 /// - **Packed batches.** A batch packs its sequences back to back (`SequenceLayout.packed`): user
 ///   `u`'s training sequence `s` of length `n` contributes inputs `s[n-1-L ..< n-1]` and next-item
 ///   targets `s[n-L ..< n]` with `L = min(n - 1, maxLength)`, so no work is spent on padding.
@@ -91,31 +92,12 @@ struct NextItemTraining {
         return positions > 0 ? lossSum / Double(positions) : 0
     }
 
-    /// Early-stopped training (`TrainingLoop`): `trainEpoch` after `trainEpoch`, each followed by
-    /// `publish` (which makes `scorer` score with the current weights) and NDCG@10 of `scorer` on
-    /// `validationCases`; at the end the best epoch's weights are back in `parameters` and published.
-    /// Progress goes to standard error every 10 epochs and at the end, prefixed by `label`.
-    func run(label: String, scorer: any RankingScorer, parameters: [Parameter], maxEpochs: Int, patience: Int,
-             trainEpoch: (Int) -> Double, publish: () -> Void) throws -> TrainingLoop.Summary {
-        let validation = validationCases
-        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [10]))
-        let loop = TrainingLoop(maxEpochs: maxEpochs, patience: patience)
-        let summary = try loop.run(parameters: parameters, trainEpoch: { epoch in
-            trainEpoch(epoch)
-        }, validate: {
-            publish()
-            guard !validation.isEmpty else { return 0 }
-            return try evaluator.evaluate(scorer, on: validation).metrics[MetricKey.ndcg(at: 10)] ?? 0
-        }, onEpoch: { record in
-            if record.epoch % 10 == 0 {
-                trainingProgress("\(label) epoch \(record.epoch): loss \(record.loss), valid NDCG@10 "
-                                 + "\(record.metric ?? .nan), \(record.trainSeconds) s")
-            }
-        })
-        publish()
-        trainingProgress("\(label): \(summary.epochsRun) epochs, best \(summary.bestEpoch) "
-                         + "(valid NDCG@10 \(summary.bestMetric)), \(summary.secondsPerEpoch) s per training epoch")
-        return summary
+    /// NDCG@10 of `scorer` on `validationCases` (full ranking, history excluded): the metric that
+    /// drives early stopping; 0 without cases.
+    func validationNDCG(of scorer: any RankingScorer) throws -> Double {
+        guard !validationCases.isEmpty else { return 0 }
+        return try Evaluator(options: EvaluationOptions(cutoffs: [10])).evaluate(scorer, on: validationCases)
+            .metrics[MetricKey.ndcg(at: 10)] ?? 0
     }
 
     /// Rows of logits computed at once by `fullSoftmaxCrossEntropy` (`[1024, items]` stays in the

@@ -55,10 +55,6 @@ public protocol Recommender: RankingScorer {
     /// What the last `fit` did beyond its configuration (epochs run, best epoch, seconds per
     /// epoch ...), for reports; empty for closed-form models.
     var fitSummary: FitSummary { get }
-    /// Whether `fit` holds out each user's last training item, never trains on it, and stops early
-    /// on it (SASRec, HLLM). Model selection then fits a single configuration once, on train +
-    /// validation, whose held-out items are exactly the validation targets (`ModelSelection.run`).
-    var earlyStopsOnLastTrainingItem: Bool { get }
 }
 
 /// Facts about one `fit`, merged into the evaluation report's counts and timings.
@@ -79,9 +75,6 @@ public extension Recommender {
     /// Closed-form and single-pass models have nothing to add to their configuration.
     var fitSummary: FitSummary { FitSummary() }
 
-    /// Most models train on everything they are given.
-    var earlyStopsOnLastTrainingItem: Bool { false }
-
     /// The `k` best items for one user, best first, excluding `history` (ties: lower item id first).
     func recommend(user: Int32, history: [Int32], k: Int) -> [(item: Int32, score: Float)] {
         var scores = [Float](repeating: 0, count: numItems)
@@ -96,10 +89,18 @@ public struct ModelCandidate {
     public let model: String
     public let config: [String: String]
     public let make: () -> any Recommender
+    /// Hyperparameters whose grid the search may extend past its edge (`SearchAxis`).
+    public let searchAxes: [SearchAxis]
+    /// The same model with some settings changed (name -> value, as `--set` takes them); nil when
+    /// the model cannot be rebuilt that way (then no axis is extended).
+    public let changing: (([String: String]) throws -> ModelCandidate)?
 
-    public init(model: String, config: [String: String], make: @escaping () -> any Recommender) {
+    public init(model: String, config: [String: String], make: @escaping () -> any Recommender,
+                searchAxes: [SearchAxis] = [], changing: (([String: String]) throws -> ModelCandidate)? = nil) {
         self.model = model
         self.config = config
         self.make = make
+        self.searchAxes = searchAxes
+        self.changing = changing
     }
 }

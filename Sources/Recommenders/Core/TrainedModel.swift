@@ -16,8 +16,8 @@ import NeuralNet
 /// which would grow the store's map and its copy-on-write pages on every train, while a file is
 /// written once, read once and copied with the store folder (the Kubernetes pods share that
 /// volume). The artefact registry's record (`model/<dataset>/<model>`, versioned) names the file
-/// and holds its SHA-256, the data set version it was trained on, the model format version, the
-/// configuration and the training summary.
+/// and holds its SHA-256, the data set version it was trained on, the tie rule of its sequences,
+/// the model format version, the configuration and the training summary.
 public struct TrainedModel {
     /// The registry entry.
     public let artifact: Artifact
@@ -25,8 +25,9 @@ public struct TrainedModel {
     public let dataset: InteractionDataset
     /// Its version in the store now.
     public let datasetVersion: Int
-    /// Each user's chronological history now, `[numUsers][len]`: what the model scores from and the
-    /// items excluded from its lists.
+    /// Each user's chronological history now, `[numUsers][len]`, same-time interactions ordered by
+    /// the tie rule the model was trained with: what the model scores from and the items excluded
+    /// from its lists.
     public let histories: [[Int32]]
     /// The restored model.
     public let recommender: any Recommender
@@ -48,11 +49,14 @@ public struct TrainedModel {
     /// - Parameters:
     ///   - config: the configuration it was built from (recorded as `config.<name>`).
     ///   - facts: more registry metadata (fit seconds, validation NDCG@10 ...).
+    ///   - tieBreak: the tie rule of the sequences it was fit on (recorded as `tieBreak`; `load`
+    ///     orders the served histories by it).
     /// - Returns: the registry record. The file is written under a temporary name and renamed
     ///   before the record is registered, so a record always names a complete file.
     @discardableResult
     public static func save(_ recommender: any PersistentRecommender, config: [String: String], facts: [String: String],
-                            dataset: String, datasetVersion: Int, trainedUsers: Int, store: FeatureStore) throws -> Artifact {
+                            dataset: String, datasetVersion: Int, trainedUsers: Int, tieBreak: TieBreak,
+                            store: FeatureStore) throws -> Artifact {
         var state = try recommender.fittedState()
         state.metadata["llmrec.model"] = recommender.name
         let bytes = try Safetensors.encode(state)
@@ -70,6 +74,7 @@ public struct TrainedModel {
         metadata["dataset"] = dataset
         metadata["datasetVersion"] = String(datasetVersion)
         metadata["trainedUsers"] = String(trainedUsers)
+        metadata["tieBreak"] = tieBreak.description
         metadata["formatVersion"] = String(formatVersion)
         metadata["sha256"] = digest
         metadata["bytes"] = String(bytes.count)
@@ -80,7 +85,11 @@ public struct TrainedModel {
     }
 
     /// Loads the latest trained `model` of `dataset` from `store` and restores it; no training.
-    /// Models that read item text get the item LLM in `itemLLM` (embeddings cached in `store`).
+    /// Models that read item text get the item LLM in `itemLLM` (embeddings cached in `store`), over
+    /// item texts written with the template recorded at training (`ModelRegistry.itemTemplateKey`;
+    /// the one derived from the items' fields for a model saved before templates were recorded).
+    /// Histories follow the recorded tie rule (`TieBreak.itemID` for a model saved before tie rules
+    /// were recorded: all were trained under it).
     ///
     /// - Parameter allowStale: serve a model trained on an older version of the data set; users
     ///   added since are served from their histories (every model here scores from the history it
@@ -120,7 +129,8 @@ public struct TrainedModel {
         for (key, value) in artifact.metadata where key.hasPrefix("config.") { config[String(key.dropFirst(7))] = value }
         if ModelRegistry.readsItemText(model) {
             guard let itemLLM else { throw ModelRegistryError.needsItemLLM(model: model) }
-            try experiment.attachItemLLM(modelDirectory: itemLLM, store: store)
+            try experiment.attachItemLLM(modelDirectory: itemLLM, store: store,
+                                         itemTemplate: config[ModelRegistry.itemTemplateKey])
         }
         guard let recommender = try ModelRegistry.candidates(for: model, overrides: config, itemLLM: experiment.itemLLM)[0].make()
             as? any PersistentRecommender else {
@@ -136,8 +146,12 @@ public struct TrainedModel {
             throw TrainedModelError.catalogueChanged(model: model, dataset: name, trainedItems: recommender.numItems,
                                                      currentItems: data.numItems)
         }
+        guard let tieBreak = artifact.metadata["tieBreak"].map({ TieBreak($0) }) ?? .itemID else {
+            throw TrainedModelError.incompatible(model: model, dataset: name,
+                                                 found: "the unknown tie rule \(artifact.metadata["tieBreak"] ?? "")")
+        }
         return TrainedModel(artifact: artifact, dataset: data, datasetVersion: datasetVersion,
-                            histories: experiment.allInteractionsTrainingData().sequences, recommender: recommender,
+                            histories: data.chronologicalSequences(tieBreak: tieBreak), recommender: recommender,
                             modelFile: file, modelSHA256: digest, usersNewSinceTraining: max(0, data.numUsers - trainedUsers))
     }
 }

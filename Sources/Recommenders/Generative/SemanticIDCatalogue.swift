@@ -14,15 +14,20 @@ public struct CollaborativeItemVectors {
     public var factors: Int
     /// The interactions iALS is fitted on.
     public var training: TrainingData
+    /// Which split `training` is the training part of (protocol and tie rule, e.g.
+    /// `leave-one-out-seeded-hash`): codes fit on one split's training part must not serve
+    /// another split, whose held-out items they may have seen.
+    public var splitName: String
 
-    /// iALS with `factors` factors on `training`.
-    public init(factors: Int, training: TrainingData) {
+    /// iALS with `factors` factors on `training`, the training part of the split `splitName`.
+    public init(factors: Int, training: TrainingData, splitName: String) {
         self.factors = factors
         self.training = training
+        self.splitName = splitName
     }
 
-    /// The part of the artefact key naming this input (`+ials64`).
-    public var key: String { "+ials\(factors)" }
+    /// The part of the artefact key naming this input (`+ials64-leave-one-out-seeded-hash`).
+    public var key: String { "+ials\(factors)-\(splitName)" }
 
     /// `[numItems, factors]` iALS item factors.
     func itemVectors() throws -> Matrix {
@@ -126,13 +131,13 @@ public struct SemanticIDCatalogue {
     }
 
     /// The semantic IDs `llmrec semantic-ids` stored for the tokenizer settings `tokenizerKey`
-    /// (`SemanticIDTokenizer.Configuration.key`, after `+ialsN/` for collaborative codes) over `embeddingArtifact` of version
+    /// (`SemanticIDTokenizer.Configuration.key`, after `+ialsN-<split>/` for collaborative codes) over `embeddingArtifact` of version
     /// `datasetVersion` (never fits).
     /// - Throws: `SemanticIDError.invalidInput` saying the command that builds them when there are
     ///   none for this version (and whether an older data set version has some).
     public static func stored(dataset: String, datasetVersion: Int, embeddingArtifact: String,
                               tokenizerKey: String, store: FeatureStore) throws -> SemanticIDCatalogue {
-        // Collaborative codes are keyed `+ialsN/<settings>`, right after the embedding key.
+        // Collaborative codes are keyed `+ialsN-<split>/<settings>`, right after the embedding key.
         let suffix = tokenizerKey.hasPrefix("+") ? tokenizerKey : "/" + tokenizerKey
         let name = artifactName(dataset: dataset, datasetVersion: datasetVersion, embeddingArtifact: embeddingArtifact,
                                 tokenizerKey: suffix)

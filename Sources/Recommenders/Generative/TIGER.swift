@@ -28,7 +28,7 @@ import SemanticIDs
 /// every cold item (no interaction in the data `fit` saw) by the dense score `h · r_i` of the
 /// encoder's last state against the item's text representation; every other item scores
 /// negative infinity. Generation picks the warm candidates, text reaches the cold ones.
-public final class TIGER: Recommender {
+public final class TIGER: EpochTrainedRecommender {
     /// Frozen item text features for the hybrid: `[numItems, dim]` row-major (the item LLM's
     /// embeddings).
     public struct ItemText: Sendable {
@@ -188,12 +188,13 @@ public final class TIGER: Recommender {
                           timings: ["secondsPerEpoch": summary.secondsPerEpoch])
     }
 
-    /// `fit` early-stops on each user's held-out last training item.
-    public var earlyStopsOnLastTrainingItem: Bool { true }
+    /// Training in progress between `startFit` and `finishFit`.
+    private var training: ResumableTraining?
 
-    /// Trains on `data`; throws `TIGERError.noSemanticIDs` without codes and
-    /// `.catalogueMismatch` when they do not cover `data`'s catalogue.
-    public func fit(_ data: TrainingData) throws {
+    /// Prepares training on `data`; throws `TIGERError.noSemanticIDs` without codes and
+    /// `.catalogueMismatch` when they do not cover `data`'s catalogue. Until `finishFit`, the model
+    /// scores with the validation beam (`validationBeamWidth`).
+    public func startFit(_ data: TrainingData) throws {
         guard let codes else { throw TIGERError.noSemanticIDs }
         guard codes.count == data.numItems else { throw TIGERError.catalogueMismatch(codes: codes.count, items: data.numItems) }
         var trainer = makeTrainer(data, codes: codes)
@@ -201,11 +202,22 @@ public final class TIGER: Recommender {
         for sequence in data.sequences { for item in sequence { seen[Int(item)] = true } }
         coldItems = itemText == nil ? [] : seen.indices.filter { !seen[$0] }.map(Int32.init)
         scoringBeamWidth = config.validationBeamWidth
-        defer { scoringBeamWidth = config.beamWidth }
         let schedule = trainer.schedule
-        trainingSummary = try schedule.run(label: name, scorer: self, parameters: trainer.parameters,
-                                           maxEpochs: config.maxEpochs, patience: config.patience,
-                                           trainEpoch: { trainer.trainEpoch($0) }, publish: { publish(trainer.network) })
+        training = ResumableTraining(label: name, parameters: trainer.parameters, maxEpochs: config.maxEpochs,
+                                     patience: config.patience, trainEpoch: { trainer.trainEpoch($0) },
+                                     publish: { [unowned self] in publish(trainer.network) },
+                                     validate: { [unowned self] in try schedule.validationNDCG(of: self) })
+    }
+
+    public func continueFit(epochs: Int) throws -> TrainingProgress {
+        precondition(training != nil, "continueFit needs startFit first")
+        return try training!.advance(epochs: epochs)
+    }
+
+    public func finishFit() {
+        trainingSummary = training?.finish()
+        training = nil
+        scoringBeamWidth = config.beamWidth
     }
 
     /// A fresh trainer (fresh network from `seed`) for `data`.
