@@ -12,7 +12,8 @@ final class SearchTests: XCTestCase {
     private final class ScriptedModel: EpochTrainedRecommender {
         let curve: [Double]
         let patience: Int
-        private(set) var progress = TrainingProgress(epochsRun: 0, bestEpoch: 0, bestMetric: -.infinity, isFinished: false)
+        private(set) var progress = TrainingProgress(epochsRun: 0, bestEpoch: 0, bestMetric: -.infinity,
+                                                     latestMetric: -.infinity, isFinished: false)
         private(set) var finished = false
         var numItems = 1
         var name: String { "scripted" }
@@ -31,6 +32,7 @@ final class SearchTests: XCTestCase {
                 remaining -= 1
                 progress.epochsRun += 1
                 let metric = curve[min(progress.epochsRun, curve.count) - 1]
+                progress.latestMetric = metric
                 if metric > progress.bestMetric { (progress.bestMetric, progress.bestEpoch) = (metric, progress.epochsRun) }
                 progress.isFinished = progress.epochsRun - progress.bestEpoch >= patience || progress.epochsRun >= 1000
             }
@@ -79,8 +81,19 @@ final class SearchTests: XCTestCase {
         XCTAssertEqual(outcome.entrants.map(\.droppedAfterRung), [0, nil, 1])
         // The winner: best 0.4 at epoch 7, held afterwards, so patience 5 ends it at epoch 12.
         XCTAssertEqual(outcome.entrants[1].progress, TrainingProgress(epochsRun: 12, bestEpoch: 7, bestMetric: 0.4,
-                                                                      isFinished: true))
+                                                                      latestMetric: 0.4, isFinished: true))
         XCTAssertEqual(outcome.entrants[2].progress.epochsRun, 2)
+    }
+
+    /// Rungs compare the latest metric: a configuration past its peak (best 0.30, now 0.20) loses
+    /// to one still rising (0.25), and the winner's best epoch is what it ends with.
+    func testHalvingRanksByTheLatestMetricSoOverfittingLosesToRising() throws {
+        let models = [ScriptedModel(curve: [0.30, 0.20], patience: 5), ScriptedModel(curve: [0.10, 0.25, 0.35], patience: 2)]
+        let outcome = try SuccessiveHalving(firstRungEpochs: 2).run(models: models, data: noData)
+        XCTAssertEqual(outcome.winner, 1)
+        XCTAssertEqual(outcome.entrants[0].progress.bestMetric, 0.30)
+        XCTAssertEqual(outcome.entrants[1].progress, TrainingProgress(epochsRun: 5, bestEpoch: 3, bestMetric: 0.35,
+                                                                      latestMetric: 0.35, isFinished: true))
     }
 
     /// Training SASRec in slices of 2 and 3 epochs then finishing gives the bits of one `fit`.

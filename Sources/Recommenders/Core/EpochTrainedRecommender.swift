@@ -29,14 +29,18 @@ public struct TrainingProgress: Equatable, Sendable {
     public var bestEpoch: Int
     /// That epoch's validation NDCG@10 on the held-out last training items (-∞ before any).
     public var bestMetric: Double
+    /// The latest validation NDCG@10 (-∞ before any): below `bestMetric` once training has
+    /// passed its best epoch (overfitting).
+    public var latestMetric: Double
     /// Whether training is over (patience ran out or the epoch cap was reached).
     public var isFinished: Bool
 
     /// Progress from its parts.
-    public init(epochsRun: Int, bestEpoch: Int, bestMetric: Double, isFinished: Bool) {
+    public init(epochsRun: Int, bestEpoch: Int, bestMetric: Double, latestMetric: Double, isFinished: Bool) {
         self.epochsRun = epochsRun
         self.bestEpoch = bestEpoch
         self.bestMetric = bestMetric
+        self.latestMetric = latestMetric
         self.isFinished = isFinished
     }
 }
@@ -80,7 +84,9 @@ struct ResumableTraining {
     /// Where training stands.
     var progress: TrainingProgress {
         TrainingProgress(epochsRun: state.summary.epochsRun, bestEpoch: state.summary.bestEpoch,
-                         bestMetric: state.summary.bestMetric, isFinished: state.isFinished)
+                         bestMetric: state.summary.bestMetric,
+                         latestMetric: state.summary.epochs.last { $0.metric != nil }?.metric ?? -.infinity,
+                         isFinished: state.isFinished)
     }
 
     /// Up to `epochs` more epochs (`TrainingLoop.advance`); every 10th epoch is reported.

@@ -5,21 +5,30 @@
 /// Rung 0 trains every configuration for `firstRungEpochs` epochs; after each rung the better half
 /// (rounded up; ties: the earlier configuration) continues to twice the epochs of the rung before,
 /// and the others stop there. The last configuration standing trains until its own early stopping
-/// ends it. A configuration is ranked by its best validation NDCG@10 so far (on the held-out last
-/// training items); one whose early stopping has already ended keeps its best and is not trained
-/// further. Training continues exactly where it stopped (`EpochTrainedRecommender`), so the winner
-/// ends with the weights one uninterrupted fit of it would give.
+/// ends it. A configuration is ranked by its latest validation NDCG@10 (on the held-out last
+/// training items), as successive halving ranks by the current iterate's loss: a configuration
+/// that already peaked and overfits falls behind one still improving. (Ranking by the best so far
+/// chose, on Amazon Office, a wide low-dropout SASRec that peaked at epoch 15 over dropout 0.5,
+/// which passes it after about 40 epochs and ends 0.004 higher on test.) One whose early stopping
+/// has ended is not trained further. Training continues exactly where it stopped
+/// (`EpochTrainedRecommender`), so the winner ends with the weights one uninterrupted fit of it
+/// would give, its best epoch restored.
+///
+/// Halving assumes learning curves that seldom cross after the first rung: a configuration that
+/// starts slowly but ends best (more dropout) survives only if it leads at every rung's end, so the
+/// first rung must be long enough for such curves to cross (`firstRungEpochs`).
 ///
 /// Cost: with n configurations and r epochs in rung 0, every rung costs about n·r epochs (half the
-/// configurations, twice the epochs), so the search costs about `n·r·log₂ n` epochs plus the
-/// winner's own fit, instead of n whole fits.
+/// configurations, twice the epochs; less where early stopping ends one), so the search costs at
+/// most about `n·r·log₂ n` epochs plus the winner's own fit, instead of n whole fits.
 public struct SuccessiveHalving: Sendable {
-    /// Epochs every configuration trains before the first comparison. Default 10 (configurations
-    /// with more dropout start slower; too short a first rung drops them on their start).
+    /// Epochs every configuration trains before the first comparison. Default 40: on Office,
+    /// SASRec with dropout 0.5 trails dropout 0.2 until about epoch 30 (0.068 against 0.070 valid
+    /// NDCG@10) and passes the overfitting wide ones by epoch 40 (0.074 against 0.066).
     public var firstRungEpochs: Int
 
     /// A schedule whose first rung trains `firstRungEpochs` epochs.
-    public init(firstRungEpochs: Int = 10) {
+    public init(firstRungEpochs: Int = 40) {
         precondition(firstRungEpochs > 0, "the first rung needs at least one epoch")
         self.firstRungEpochs = firstRungEpochs
     }
@@ -65,7 +74,7 @@ public struct SuccessiveHalving: Sendable {
                 onRung?(rung, index, progress[index]!, Clock.seconds(from: start, to: Clock.now))
             }
             let ranked = alive.sorted {
-                let (left, right) = (progress[$0]!.bestMetric, progress[$1]!.bestMetric)
+                let (left, right) = (progress[$0]!.latestMetric, progress[$1]!.latestMetric)
                 return left != right ? left > right : $0 < $1
             }
             let survivors = Array(ranked.prefix((alive.count + 1) / 2))
