@@ -45,7 +45,10 @@ while let flag = arguments.popFirst() {
     }
     settings[flag] = value
 }
-let maxEpochs = settings["--max-epochs"]!.isEmpty ? [:] : ["maxEpochs": settings["--max-epochs"]!]
+// SASRec and HLLM at their reference point (dropout 0.2, length 200), as `make run` pins them:
+// searching their grids is `llmrec evaluate`'s work, not this notebook's.
+let neuralSettings = ["dropout": "0.2", "maxLength": "200"]
+    .merging(settings["--max-epochs"]!.isEmpty ? [:] : ["maxEpochs": settings["--max-epochs"]!]) { $1 }
 
 /// Writes a progress line to standard error, keeping standard output for the notebook's text.
 func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
@@ -118,7 +121,7 @@ let reportsDirectory = URL(fileURLWithPath: settings["--reports"]!)
 var reports: [EvaluationReport] = []
 var curves: [(name: String, summary: TrainingLoop.Summary)] = []
 for model in ["random", "mostpop", "ease", "sasrec", "hllm"] {
-    let (report, fitted) = try evaluate(model, overrides: ["sasrec", "hllm"].contains(model) ? maxEpochs : [:], on: experiment)
+    let (report, fitted) = try evaluate(model, overrides: ["sasrec", "hllm"].contains(model) ? neuralSettings : [:], on: experiment)
     _ = try report.write(to: reportsDirectory)
     reports.append(report)
     if let sasrec = fitted.last as? SASRec, let summary = sasrec.trainingSummary { curves.append(("SASRec", summary)) }
@@ -160,7 +163,7 @@ var ablationReports: [EvaluationReport] = []
 var ablation = MarkdownTable(header: ["variant", "test NDCG@10", "test HR@10", "epochs (best)", "s/epoch", "difference (paired test)"],
                              rightAligned: [1, 2, 3, 4])
 for (name, overrides, comparedWith) in variants {
-    let report = overrides.isEmpty ? hllmReport : try evaluate("hllm", overrides: maxEpochs.merging(overrides) { _, b in b }, on: experiment).report
+    let report = overrides.isEmpty ? hllmReport : try evaluate("hllm", overrides: neuralSettings.merging(overrides) { _, b in b }, on: experiment).report
     ablationReports.append(report)
     let difference = comparedWith.map { index in
         comparison(report, ablationReports[index], "Δ", "").replacingOccurrences(of: "Δ −  test NDCG@10 = ", with: "")
@@ -181,8 +184,8 @@ say("\n## 4. Cold start: recommending items nobody has interacted with\n")
 let coldFraction = Double(settings["--cold-fraction"]!) ?? 0.2
 let cold = experiment.coldStart(itemFraction: coldFraction)
 var coldReports: [EvaluationReport] = []
-for (model, overrides) in [("random", [String: String]()), ("mostpop", [:]), ("sasrec", maxEpochs),
-                           ("hllm", maxEpochs.merging(["fuseItemID": "false"]) { a, _ in a })] {
+for (model, overrides) in [("random", [String: String]()), ("mostpop", [:]), ("sasrec", neuralSettings),
+                           ("hllm", neuralSettings.merging(["fuseItemID": "false"]) { a, _ in a })] {
     let report = try evaluate(model, overrides: overrides, on: cold).report
     _ = try report.write(to: reportsDirectory)
     coldReports.append(report)

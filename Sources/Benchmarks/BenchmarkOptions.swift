@@ -54,7 +54,15 @@ struct BenchmarkOptions {
     /// Catalogue sizes at which EASE's fit alone is timed in the Amazon-sized section
     /// (`--ease-fit-items 12101,30000`; none by default: 30,000 items take minutes and 7 GB).
     var easeFitItems: [Int] = []
-    /// The Amazon Office data set (LC-Rec layout) for the semantic-ID and TIGER sections (`--office`).
+    /// Run the model-selection cost section when the Office folder exists (off with `--no-search`).
+    var search = true
+    /// Run only the sgemm reference, SHA-256 and the model-selection cost section (`--search-only`).
+    var searchOnly = false
+    /// Cap on every SASRec configuration's epochs in the model-selection cost section
+    /// (`--search-max-epochs`), for a quick check; nil keeps the registry's.
+    var searchMaxEpochs: Int?
+    /// The Amazon Office data set (LC-Rec layout) for the semantic-ID, TIGER and model-selection
+    /// cost sections (`--office`).
     var officeDirectory = "../shared/data/amazon-office"
     /// Where to write every number as JSON (`--json`), or nil.
     var jsonPath: String?
@@ -90,6 +98,9 @@ struct BenchmarkOptions {
          items per user, skewed popularity): EASE's fit against its validation + test ranking
          (target: ranking under a quarter of the fit), ItemKNN's evaluation, SASRec seconds per
          epoch (length 50), peak memory of each; EASE's fit alone at --ease-fit-items sizes.
+     11. the cost of model selection: SASRec's grid searched by successive halving on Amazon Office
+         (leave-one-out), against one fit of the chosen configuration alone: seconds, epochs over
+         all configurations, their ratios (search / fit), the winner's valid and test NDCG@10.
      Every run also times SHA-256 (what ingest, the export and saved models hash with) in MB/s.
 
     OPTIONS:
@@ -119,8 +130,12 @@ struct BenchmarkOptions {
       --amazon-only     run only the sgemm reference, SHA-256 and the Amazon-sized section
       --ease-fit-items LIST  comma-separated catalogue sizes at which to time EASE's fit alone
                         in the Amazon-sized section (default none; 30000 takes minutes and 7 GB)
-      --office DIR      the Amazon Office LC-Rec folder for the semantic-ID and TIGER sections
-                        (default ../shared/data/amazon-office; skipped with a note when absent)
+      --no-search       skip the model-selection cost section
+      --search-only     run only the sgemm reference, SHA-256 and the model-selection cost section
+      --search-max-epochs N  cap every SASRec configuration of the search at N epochs (a quick
+                        check; default: the registry's own)
+      --office DIR      the Amazon Office LC-Rec folder for the semantic-ID, TIGER and model-selection
+                        cost sections (default ../shared/data/amazon-office; skipped with a note when absent)
       --json PATH       also write every number as JSON to PATH
       -h, --help        show this help
     """
@@ -195,6 +210,14 @@ struct BenchmarkOptions {
                     throw UsageError("--ease-fit-items expects comma-separated sizes from 1 to \(TrainingData.denseItemLimit), got '\(text)'")
                 }
                 easeFitItems = sizes.map { $0! }
+            case "--no-search": search = false
+            case "--search-only": searchOnly = true
+            case "--search-max-epochs":
+                let text = try value(of: flag)
+                guard let epochs = Int(text), epochs > 0 else {
+                    throw UsageError("--search-max-epochs expects a positive integer, got '\(text)'")
+                }
+                searchMaxEpochs = epochs
             case "--office": officeDirectory = try value(of: flag)
             case "--json": jsonPath = try value(of: flag)
             case "-h", "--help": throw UsageError.helpRequested

@@ -64,6 +64,8 @@ struct BenchmarkReport: Codable {
     var tiger: TIGERBenchmarkResult?
     /// EASE, ItemKNN and SASRec on a generated data set of an Amazon benchmark's shape.
     var amazonSized: AmazonSizedBenchmarkResult?
+    /// SASRec's model selection on Amazon Office against one fit of the chosen configuration.
+    var search: SearchBenchmarkResult?
     /// The dataset and protocol the models ran on.
     var modelDataset = "ml-100k"
     var modelProtocol = "leave-one-out"
@@ -86,6 +88,7 @@ struct BenchmarkReport: Codable {
         if let semanticIDs { sections.append(semanticIDs.markdownSection()) }
         if let tiger { sections.append(tiger.markdownSection()) }
         if let amazonSized { sections.append(amazonSized.markdownSection()) }
+        if let search { sections.append(search.markdownSection()) }
         return sections.joined(separator: "\n")
     }
 

@@ -42,7 +42,23 @@ struct ModelResult: Codable {
             }
         }
         let report = try ModelSelection().run(candidates: candidates, split: experiment.split,
-                                              dataset: experiment.dataset.name) { event in
+                                              dataset: experiment.dataset.name, onEvent: progressLines(model: model))
+        let testCases = experiment.split.test
+        let scoringSeconds = timeScoring(lastBuilt!, cases: testCases, batchSize: scoringBatchSize)
+        let interval = report.testMeanEstimate(metric: MetricKey.ndcg(at: 10))?.interval
+        return ModelResult(
+            model: model, config: report.config, gridPoints: report.grid.count,
+            gridFitSeconds: report.timings["gridFit"] ?? .nan, gridValidationSeconds: report.timings["validation"] ?? .nan,
+            fitSeconds: report.timings["fit"] ?? .nan,
+            scoringMicrosecondsPerUser: scoringSeconds / Double(testCases.count) * 1e6, scoringBatchSize: scoringBatchSize,
+            testEvaluationSeconds: report.timings["test"] ?? .nan,
+            validationMetrics: report.validationMetrics, testMetrics: report.testMetrics,
+            testNDCG10Lower: interval?.lower, testNDCG10Upper: interval?.upper)
+    }
+
+    /// A `ModelSelection` event handler that writes one progress line per event of `model`'s selection.
+    static func progressLines(model: String) -> (ModelSelection.Event) -> Void {
+        { event in
             switch event {
             case .validated(let index, let count, let config, let metric, let seconds):
                 let settings = config.keys.sorted().map { "\($0)=\(config[$0]!)" }.joined(separator: " ")
@@ -56,17 +72,6 @@ struct ModelResult: Codable {
                 progress("  \(model) refit + test: NDCG@10 \(MarkdownTable.metric(metric)) (\(MarkdownTable.seconds(seconds)) s)")
             }
         }
-        let testCases = experiment.split.test
-        let scoringSeconds = timeScoring(lastBuilt!, cases: testCases, batchSize: scoringBatchSize)
-        let interval = report.testMeanEstimate(metric: MetricKey.ndcg(at: 10))?.interval
-        return ModelResult(
-            model: model, config: report.config, gridPoints: report.grid.count,
-            gridFitSeconds: report.timings["gridFit"] ?? .nan, gridValidationSeconds: report.timings["validation"] ?? .nan,
-            fitSeconds: report.timings["fit"] ?? .nan,
-            scoringMicrosecondsPerUser: scoringSeconds / Double(testCases.count) * 1e6, scoringBatchSize: scoringBatchSize,
-            testEvaluationSeconds: report.timings["test"] ?? .nan,
-            validationMetrics: report.validationMetrics, testMetrics: report.testMetrics,
-            testNDCG10Lower: interval?.lower, testNDCG10Upper: interval?.upper)
     }
 
     /// Seconds for `scoreBatch` over every case's user and history, `batchSize` users per call into

@@ -30,7 +30,12 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
             report.amazonSized = try AmazonSizedBenchmarkResult.measure(sasrecEpochs: min(options.sasrecEpochs, 2),
                                                                         easeFitItems: options.easeFitItems)
         }
+        func measureSearch() throws {
+            report.search = try SearchBenchmarkResult.measure(officeDirectory: options.officeDirectory,
+                                                              maxEpochs: options.searchMaxEpochs)
+        }
         if options.amazonOnly { return try measureAmazonSized() }
+        if options.searchOnly { return try measureSearch() }
         if options.semanticIDsOnly { return try measureSemanticIDs() }
         if options.tigerOnly { return try measureTIGER() }
         if options.blockOnly {
@@ -78,6 +83,7 @@ func runBenchmarks(_ options: BenchmarkOptions) throws -> BenchmarkReport {
         if options.semanticIDs { try measureSemanticIDs() }
         if options.tiger { try measureTIGER() }
         if options.amazonSized { try measureAmazonSized() }
+        if options.search { try measureSearch() }
     }
     report.totalSeconds = totalSeconds
     return report

@@ -13,8 +13,7 @@ final class ExportJobTests: XCTestCase {
     override func setUpWithError() throws {
         llmrec = try TestEnvironment.llmrecExecutable()
         directory = try TestEnvironment.temporaryDirectory(for: self)
-        let ingest = try CommandRun.run(llmrec, ["ingest", try TestEnvironment.movieLens100K(), "--name", "ml-100k", "--store", store])
-        XCTAssertEqual(ingest.status, 0, ingest.standardError)
+        try TestEnvironment.ingestMovieLens100K(into: store, with: llmrec)
         let train = try CommandRun.run(llmrec, ["train", "--model", "ease", "--set", "l2=300", "--store", store])
         XCTAssertEqual(train.status, 0, train.standardError)
     }

@@ -22,8 +22,7 @@ final class ItemTemplateOptionTests: XCTestCase {
 
     func testAFieldNoItemHasIsOneErrorLineListingTheDataFields() throws {
         let store = directory.appendingPathComponent("store").path
-        let ingest = try CommandRun.run(llmrec, ["ingest", try TestEnvironment.movieLens100K(), "--name", "ml-100k", "--store", store])
-        XCTAssertEqual(ingest.status, 0, ingest.standardError)
+        try TestEnvironment.ingestMovieLens100K(into: store, with: llmrec)
         let itemLLM = TestEnvironment.repositoryRoot.appendingPathComponent("Data/minilm").path
         let run = try CommandRun.run(llmrec, ["semantic-ids", "--store", store, "--item-llm", itemLLM, "--item-template", "title,brand",
                                               "--reports", directory.appendingPathComponent("reports").path])

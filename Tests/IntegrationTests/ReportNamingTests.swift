@@ -12,8 +12,7 @@ final class ReportNamingTests: XCTestCase {
     override func setUpWithError() throws {
         llmrec = try TestEnvironment.llmrecExecutable()
         directory = try TestEnvironment.temporaryDirectory(for: self)
-        let ingest = try CommandRun.run(llmrec, ["ingest", try TestEnvironment.movieLens100K(), "--name", "ml-100k", "--store", store])
-        XCTAssertEqual(ingest.status, 0, ingest.standardError)
+        try TestEnvironment.ingestMovieLens100K(into: store, with: llmrec)
     }
 
     private func run(_ arguments: [String]) throws -> CommandRun {

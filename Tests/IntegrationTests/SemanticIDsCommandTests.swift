@@ -28,8 +28,7 @@ final class SemanticIDsCommandTests: XCTestCase {
     /// Ingests MovieLens-100K as `ml-100k` into a new store `name` under the test's directory.
     private func ingestMovieLens(store name: String) throws -> String {
         let store = directory.appendingPathComponent(name).path
-        let ingest = try CommandRun.run(llmrec, ["ingest", try TestEnvironment.movieLens100K(), "--name", "ml-100k", "--store", store])
-        XCTAssertEqual(ingest.status, 0, ingest.standardError)
+        try TestEnvironment.ingestMovieLens100K(into: store, with: llmrec)
         return store
     }
 

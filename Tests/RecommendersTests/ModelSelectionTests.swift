@@ -6,26 +6,9 @@ import XCTest
 /// The one evaluation path: the grid is searched on validation only, the winner is refit on
 /// train + validation, and what a fit did (epochs) reaches the report.
 final class ModelSelectionTests: XCTestCase {
-    /// Two communities of users (items 0-5 and 6-11), each user's last two items held out, so a
-    /// personalised model wins validation and MostPop does not.
-    private func communitySplit() -> Split {
-        var train: [[Int32]] = [], trainAndValidation: [[Int32]] = []
-        var validation: [EvaluationCase] = [], test: [EvaluationCase] = []
-        for user in 0..<24 {
-            let base = Int32(user % 2 == 0 ? 0 : 6)
-            let items = (0..<6).map { base + Int32(($0 + user / 2) % 6) }
-            train.append(Array(items[0..<4]))
-            trainAndValidation.append(Array(items[0..<5]))
-            validation.append(EvaluationCase(user: Int32(user), history: Array(items[0..<4]), targets: [items[4]]))
-            test.append(EvaluationCase(user: Int32(user), history: Array(items[0..<5]), targets: [items[5]]))
-        }
-        return Split(protocolName: "leave-one-out", numUsers: 24, numItems: 12, train: train, validation: validation,
-                     trainAndValidation: trainAndValidation, test: test)
-    }
-
     func testTheBestValidationPointIsChosenAndEveryPointIsReported() throws {
         let candidates = try ModelRegistry.candidates(for: "ease", overrides: [:])
-        let report = try ModelSelection().run(candidates: candidates, split: communitySplit(), dataset: "toy")
+        let report = try ModelSelection().run(candidates: candidates, split: communitySplit(users: 24), dataset: "toy")
         XCTAssertEqual(report.grid.count, candidates.count)
         let best = report.grid.map { $0.validationMetrics["NDCG@10"]! }.max()!
         XCTAssertEqual(report.validationMetrics["NDCG@10"], best)
@@ -50,7 +33,7 @@ final class ModelSelectionTests: XCTestCase {
     func testATrainedModelsEpochsReachTheReport() throws {
         let candidates = try ModelRegistry.candidates(
             for: "sasrec", overrides: ["dim": "8", "maxLength": "8", "maxEpochs": "3", "patience": "3", "batchSize": "8"])
-        let report = try ModelSelection().run(candidates: candidates, split: communitySplit(), dataset: "toy")
+        let report = try ModelSelection().run(candidates: candidates, split: communitySplit(users: 24), dataset: "toy")
         XCTAssertEqual(report.counts["epochsRun"], 3)
         XCTAssertNotNil(report.counts["bestEpoch"])
         XCTAssertNotNil(report.timings["secondsPerEpoch"])
@@ -64,7 +47,7 @@ final class ModelSelectionTests: XCTestCase {
             fits += 1
             return sasrec.make()
         }
-        let split = communitySplit()
+        let split = communitySplit(users: 24)
         XCTAssertTrue(split.validationTargetsEndTrainAndValidation)
         let report = try ModelSelection().run(candidates: [counted], split: split, dataset: "toy")
         // One `make`: the model asked is the one fit on train + validation.

@@ -51,9 +51,11 @@ final class SASRecTests: XCTestCase {
 
     func testBothObjectivesLearnAndConfigOverridesSelectThem() throws {
         let candidates = try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "bce", "maxEpochs": "3"])
-        XCTAssertEqual(candidates.count, 1)
-        XCTAssertEqual(candidates[0].config["loss"], "bce")
-        XCTAssertEqual(candidates[0].config["maxEpochs"], "3")
+        XCTAssertEqual(candidates.map { [$0.config["dropout"]!, $0.config["maxLength"]!] },
+                       [["0.2", "50"], ["0.2", "200"], ["0.5", "50"], ["0.5", "200"]], "the 4-point grid, searched")
+        XCTAssertTrue(candidates.allSatisfy { $0.config["loss"] == "bce" && $0.config["maxEpochs"] == "3" })
+        let pinned = try ModelRegistry.candidates(for: "sasrec", overrides: ["dropout": "0.5", "maxLength": "50"])
+        XCTAssertEqual(pinned.count, 1, "pinning both grid axes leaves one point")
         XCTAssertThrowsError(try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "hinge"]))
     }
 }

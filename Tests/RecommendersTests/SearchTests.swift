@@ -85,15 +85,20 @@ final class SearchTests: XCTestCase {
         XCTAssertEqual(outcome.entrants[2].progress.epochsRun, 2)
     }
 
-    /// Rungs compare the latest metric: a configuration past its peak (best 0.30, now 0.20) loses
-    /// to one still rising (0.25), and the winner's best epoch is what it ends with.
-    func testHalvingRanksByTheLatestMetricSoOverfittingLosesToRising() throws {
+    /// Rungs compare the latest metric while training goes on: a configuration past its peak
+    /// (best 0.30, now 0.20) loses to one still rising (0.25), and the winner's best epoch is what
+    /// it ends with. Once early stopping has ended a configuration, its best counts: the finished
+    /// one (best 0.30, latest 0.10) beats the one still training at 0.28.
+    func testHalvingRanksByTheLatestMetricWhileTrainingAndTheBestOnceFinished() throws {
         let models = [ScriptedModel(curve: [0.30, 0.20], patience: 5), ScriptedModel(curve: [0.10, 0.25, 0.35], patience: 2)]
         let outcome = try SuccessiveHalving(firstRungEpochs: 2).run(models: models, data: noData)
         XCTAssertEqual(outcome.winner, 1)
         XCTAssertEqual(outcome.entrants[0].progress.bestMetric, 0.30)
         XCTAssertEqual(outcome.entrants[1].progress, TrainingProgress(epochsRun: 5, bestEpoch: 3, bestMetric: 0.35,
                                                                       latestMetric: 0.35, isFinished: true))
+
+        let finishedFirst = [ScriptedModel(curve: [0.30, 0.10], patience: 1), ScriptedModel(curve: [0.20, 0.28, 0.29])]
+        XCTAssertEqual(try SuccessiveHalving(firstRungEpochs: 2).run(models: finishedFirst, data: noData).winner, 0)
     }
 
     /// Training SASRec in slices of 2 and 3 epochs then finishing gives the bits of one `fit`.
@@ -147,27 +152,10 @@ final class SearchTests: XCTestCase {
         }
     }
 
-    /// Users of two communities (items 0-5, 6-11) walking their community's items in order from
-    /// different starts; the last two items are validation and test.
-    private func communitySplit() -> Split {
-        var train: [[Int32]] = [], trainAndValidation: [[Int32]] = []
-        var validation: [EvaluationCase] = [], test: [EvaluationCase] = []
-        for user in 0..<12 {
-            let base = Int32(user % 2 == 0 ? 0 : 6)
-            let items = (0..<6).map { base + Int32(($0 + user / 2) % 6) }
-            train.append(Array(items[0..<4]))
-            trainAndValidation.append(Array(items[0..<5]))
-            validation.append(EvaluationCase(user: Int32(user), history: Array(items[0..<4]), targets: [items[4]]))
-            test.append(EvaluationCase(user: Int32(user), history: Array(items[0..<5]), targets: [items[5]]))
-        }
-        return Split(protocolName: "leave-one-out", numUsers: 12, numItems: 12, train: train, validation: validation,
-                     trainAndValidation: trainAndValidation, test: test)
-    }
-
     /// Grid {100, 300}: k = 2 and 3, so 100 wins at the low edge. Extending downwards: 33.3 (k = 1)
     /// wins, 11.1 (k = 0) wins, 3.7 (k = 1) loses and ends the extension; 11.1 is chosen.
     func testAGridChosenAtItsEdgeIsExtendedUntilTheBestIsInside() throws {
-        let report = try ModelSelection().run(candidates: PeakedModel.candidates(), split: communitySplit(), dataset: "toy")
+        let report = try ModelSelection().run(candidates: PeakedModel.candidates(), split: communitySplit(users: 12), dataset: "toy")
         XCTAssertEqual(report.grid.map { $0.config["x"] }, ["100.0", "300.0", "33.3", "11.1", "3.7"])
         XCTAssertEqual(report.grid.map(\.note), [nil, nil, "grid extended: x below 100", "grid extended: x below 33.3",
                                                   "grid extended: x below 11.1"])
@@ -178,7 +166,7 @@ final class SearchTests: XCTestCase {
 
         // A pinned value leaves one point: nothing to extend.
         let pinned = try ModelSelection().run(candidates: PeakedModel.candidates(grid: [.init(x: 100)]),
-                                              split: communitySplit(), dataset: "toy")
+                                              split: communitySplit(users: 12), dataset: "toy")
         XCTAssertEqual(pinned.grid.count, 1)
     }
 

@@ -113,3 +113,19 @@ struct ResumableTraining {
         return summary
     }
 }
+
+extension Optional where Wrapped == ResumableTraining {
+    /// `advance` of the training in progress (what a model's `continueFit` does).
+    /// - Precondition: training was started (`startFit`).
+    mutating func advance(epochs: Int) throws -> TrainingProgress {
+        precondition(self != nil, "continueFit needs startFit first")
+        return try self!.advance(epochs: epochs)
+    }
+
+    /// `finish` of the training in progress, which then ends (what a model's `finishFit` does);
+    /// nil when none was in progress.
+    mutating func finish() -> TrainingLoop.Summary? {
+        defer { self = nil }
+        return self?.finish()
+    }
+}

@@ -209,14 +209,10 @@ public final class TIGER: EpochTrainedRecommender {
                                      validate: { [unowned self] in try schedule.validationNDCG(of: self) })
     }
 
-    public func continueFit(epochs: Int) throws -> TrainingProgress {
-        precondition(training != nil, "continueFit needs startFit first")
-        return try training!.advance(epochs: epochs)
-    }
+    public func continueFit(epochs: Int) throws -> TrainingProgress { try training.advance(epochs: epochs) }
 
     public func finishFit() {
-        trainingSummary = training?.finish()
-        training = nil
+        trainingSummary = training.finish()
         scoringBeamWidth = config.beamWidth
     }
 

@@ -132,13 +132,12 @@ public final class HLLM: EpochTrainedRecommender {
 
     /// Name in reports and on the command line.
     public static let modelName = "hllm"
-    /// Dropout {0.2, 0.5} × maximum length {50, 200} × item-ID fusion {on, off} around the
-    /// defaults, searched by successive halving (`ModelSelection`); `--set` on all three pins one
-    /// point (`make run` pins ML-100K's choice).
+    /// Dropout {0.2, 0.5} × maximum length {50, 200} around the defaults, searched by successive
+    /// halving (`ModelSelection`); item-ID fusion and fine-tuned item-LLM layers are pinned with
+    /// `--set` (a text-only variant is another run). `--set` on both pins one point (`make run`
+    /// pins ML-100K's).
     public static let defaultGrid = [Float(0.2), 0.5].flatMap { dropout in
-        [50, 200].flatMap { maxLength in
-            [true, false].map { Config(maxLength: maxLength, dropout: dropout, fuseItemID: $0) }
-        }
+        [50, 200].map { Config(maxLength: $0, dropout: dropout) }
     }
     /// `HLLM.modelName`.
     public var name: String { Self.modelName }
@@ -196,14 +195,10 @@ public final class HLLM: EpochTrainedRecommender {
                                      validate: { [unowned self] in try schedule.validationNDCG(of: self) })
     }
 
-    public func continueFit(epochs: Int) throws -> TrainingProgress {
-        precondition(training != nil, "continueFit needs startFit first")
-        return try training!.advance(epochs: epochs)
-    }
+    public func continueFit(epochs: Int) throws -> TrainingProgress { try training.advance(epochs: epochs) }
 
     public func finishFit() {
-        trainingSummary = training?.finish()
-        training = nil
+        trainingSummary = training.finish()
     }
 
     /// A fresh trainer for `data` (fresh features, fresh network from `seed`); the model scores with

@@ -31,6 +31,14 @@ enum TestEnvironment {
         return executable
     }
 
+    /// Ingests real MovieLens-100K as `ml-100k` into the store at `store` with `llmrec`, failing
+    /// the test (with the command's errors) when that does not succeed.
+    static func ingestMovieLens100K(into store: String, with llmrec: URL,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let ingest = try CommandRun.run(llmrec, ["ingest", try movieLens100K(), "--name", "ml-100k", "--store", store])
+        XCTAssertEqual(ingest.status, 0, ingest.standardError, file: file, line: line)
+    }
+
     /// A fresh empty directory, removed when the test ends.
     static func temporaryDirectory(for testCase: XCTestCase) throws -> URL {
         let url = FileManager.default.temporaryDirectory
