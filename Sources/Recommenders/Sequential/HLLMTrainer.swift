@@ -17,6 +17,10 @@ import SeededRandom
 /// One step, cross-entropy: features of every warm item → tower → `R` `[warm, dim]`; inputs
 /// gathered from `R`; user model; logits `H Rᵀ` `[rows, warm]` (in row blocks); CE; dLoss/dR from
 /// both the output product and the input gather, then back through the tower into the features.
+/// The features of every warm item come from one training forward of the item LLM's trainable
+/// layers (the exact path: frozen features, or `itemLLMRefreshSteps` 0), or, while those layers
+/// are fine-tuned, from `CachedItemFeatures` (the fast path: live features with gradient only for
+/// the batch's items, cached ones for the rest).
 /// InfoNCE: only the batch's unique items and the `negatives` sampled ones go through the features
 /// and the tower (what makes fine-tuning the item LLM affordable); logits `[rows, 1 + negatives]`,
 /// column 0 the positive, the negatives shared by the batch (a negative equal to a row's positive
@@ -40,6 +44,9 @@ struct HLLMTrainer {
     let warmIndex: [Int32]
     /// Per item: its row in the current step's unique items, or -1 (InfoNCE scratch, `[numItems]`).
     private var localIndex: [Int32]
+    /// The fast path's warm-item features (cross-entropy with trainable item-LLM layers and
+    /// `itemLLMRefreshSteps` > 0); nil on the exact path.
+    private var cachedFeatures: CachedItemFeatures?
     private var networkOptimizer: AdamW
     private var featureOptimizer: AdamW
 
@@ -61,14 +68,21 @@ struct HLLMTrainer {
         self.warmItems = warmItems
         self.warmIndex = warmIndex
         localIndex = [Int32](repeating: -1, count: data.numItems)
+        precondition(config.itemLLMRefreshSteps >= 0 && config.itemLLMLiveItems >= 0,
+                     "itemLLMRefreshSteps and itemLLMLiveItems must not be negative")
+        cachedFeatures = config.loss == .crossEntropy && config.itemLLMRefreshSteps > 0 && !featureParameters.isEmpty
+            ? CachedItemFeatures(warmItems: warmItems, refreshSteps: config.itemLLMRefreshSteps,
+                                 liveLimit: config.itemLLMLiveItems)
+            : nil
         networkOptimizer = AdamW(beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: config.weightDecay)
         featureOptimizer = AdamW(beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: config.weightDecay)
     }
 
-    /// One pass over every trainable user in a seeded random order; returns the mean loss per
-    /// position.
+    /// One pass over every trainable user in a seeded random order (the fast path's cached
+    /// features refreshed at its first step); returns the mean loss per position.
     mutating func trainEpoch(_ epoch: Int) -> Double {
         let schedule = schedule
+        cachedFeatures?.invalidate()
         return schedule.runEpoch(epoch) { batch, random in step(batch, random: &random) }
     }
 
@@ -82,24 +96,28 @@ struct HLLMTrainer {
     }
 
     /// Zeroes every gradient, then the batch's mean loss with every parameter's gradient
-    /// accumulated (training-mode forward: dropout as configured); InfoNCE negatives come from `random`.
+    /// accumulated (training-mode forward: dropout as configured); InfoNCE negatives and the fast
+    /// path's live items (when limited) come from `random`.
     mutating func lossAndGradients(_ batch: NextItemTraining.Batch, random: inout SplitMix64) -> Double {
         networkParameters.zeroGradients()
         featureParameters.zeroGradients()
         guard !batch.targets.isEmpty else { return 0 }
         switch config.loss {
-        case .crossEntropy: return crossEntropy(batch)
+        case .crossEntropy: return crossEntropy(batch, random: &random)
         case .infoNCE: return infoNCE(batch, random: &random)
         }
     }
 
-    /// Full softmax over the warm items.
-    private mutating func crossEntropy(_ batch: NextItemTraining.Batch) -> Double {
+    /// Full softmax over the warm items, with every warm item's features from the item LLM (exact
+    /// path) or from `cachedFeatures` (fast path).
+    private mutating func crossEntropy(_ batch: NextItemTraining.Batch, random: inout SplitMix64) -> Double {
         let dim = config.dim
-        let representations = network.represent(features: features.forward(items: warmItems, training: true),
-                                                items: warmItems)
         let inputRows = batch.inputs.map { warmIndex[Int($0)] }
         let targetRows = batch.targets.map { warmIndex[Int($0)] }
+        let warmFeatures = cachedFeatures == nil
+            ? features.forward(items: warmItems, training: true)
+            : cachedFeatures!.forward(stepRows: inputRows + targetRows, features: &features, random: &random)
+        let representations = network.represent(features: warmFeatures, items: warmItems)
         let hidden = network.encode(RowGather.gather(representations, dim: dim, rows: inputRows), layout: batch.layout,
                                     training: true)
         var dRepresentations = [Float](repeating: 0, count: representations.count)
@@ -107,24 +125,21 @@ struct HLLMTrainer {
                                                                        table: representations,
                                                                        tableGradient: &dRepresentations, dim: dim)
         RowGather.scatterAdd(network.encodeBackward(dHidden), dim: dim, rows: inputRows, into: &dRepresentations)
-        features.backward(network.representBackward(dRepresentations))
+        let dFeatures = network.representBackward(dRepresentations)
+        if cachedFeatures == nil {
+            features.backward(dFeatures)
+        } else {
+            cachedFeatures!.backward(dFeatures, features: &features)
+        }
         return loss
     }
 
     /// Sampled softmax against `negatives` uniformly drawn warm items shared by the batch.
     private mutating func infoNCE(_ batch: NextItemTraining.Batch, random: inout SplitMix64) -> Double {
         let (dim, rows) = (config.dim, batch.targets.count)
-        // Negatives: a uniform k-subset of the warm items (Floyd's algorithm: k draws, no repeats).
+        // Negatives: a uniform k-subset of the warm items.
         let k = min(config.negatives, warmItems.count)
-        var chosen = Set<Int>(minimumCapacity: k)
-        var negatives: [Int32] = []
-        negatives.reserveCapacity(k)
-        for j in (warmItems.count - k)..<warmItems.count {
-            let t = random.nextIndex(below: j + 1)
-            let pick = chosen.contains(t) ? j : t
-            chosen.insert(pick)
-            negatives.append(warmItems[pick])
-        }
+        let negatives = random.distinctIndices(count: k, below: warmItems.count).map { warmItems[$0] }
         // The step's unique items, ascending, and each one's row.
         for item in batch.inputs { localIndex[Int(item)] = 0 }
         for item in batch.targets { localIndex[Int(item)] = 0 }
