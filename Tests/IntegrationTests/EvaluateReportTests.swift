@@ -1,9 +1,11 @@
 import Foundation
 import XCTest
 
-/// Where `llmrec evaluate` files its reports is where `llmrec leaderboard` looks, through the
-/// binary: the cold-start experiment's folder, and tagged runs of one model kept apart.
-final class ReportNamingTests: XCTestCase {
+/// What `llmrec evaluate` writes and `llmrec leaderboard` reads, through the binary: the
+/// cold-start experiment's folder, tagged runs of one model kept apart, and `--seeds N` (the
+/// chosen configuration fit with N seeds, each seed's metrics and their mean reported, the spread
+/// on the leaderboard, a model without a seed refused in one line).
+final class EvaluateReportTests: XCTestCase {
     private var llmrec: URL!
     private var directory: URL!
     private var store: String { directory.appendingPathComponent("store").path }
@@ -60,5 +62,31 @@ final class ReportNamingTests: XCTestCase {
         let badTag = try run(["evaluate", "--model", "ease", "--tag", "a/b"])
         XCTAssertNotEqual(badTag.status, 0)
         XCTAssertTrue(badTag.standardError.contains("--tag must be"), badTag.standardError)
+    }
+
+    func testSeedsAreFitReportedAndAveraged() throws {
+        let evaluate = try run(["evaluate", "--model", "ials", "--set", "factors=16", "--set", "alpha=10",
+                                "--set", "regularization=10", "--set", "iterations=4", "--seeds", "3"])
+        XCTAssertEqual(evaluate.status, 0, evaluate.standardError)
+        XCTAssertTrue(evaluate.standardOutput.contains("## Seeds"), evaluate.standardOutput)
+        let data = try Data(contentsOf: URL(fileURLWithPath: reports + "/ml-100k/ials.json"))
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let runs = try XCTUnwrap(report["seedRuns"] as? [[String: Any]])
+        XCTAssertEqual(runs.compactMap { $0["seed"] as? Int }, [0, 1, 2])
+        let perSeed = runs.compactMap { ($0["testMetrics"] as? [String: Double])?["NDCG@10"] }
+        XCTAssertEqual(perSeed.count, 3)
+        XCTAssertGreaterThan(Set(perSeed).count, 1, "different seeds, different fits")
+        let mean = try XCTUnwrap((report["testMetrics"] as? [String: Double])?["NDCG@10"])
+        XCTAssertEqual(mean, perSeed.reduce(0, +) / 3, accuracy: 1e-12)
+        let perUser = try XCTUnwrap(((report["perUserTest"] as? [String: Any])?["values"] as? [String: [Double]])?["NDCG@10"])
+        XCTAssertEqual(perUser.reduce(0, +) / Double(perUser.count), mean, accuracy: 1e-9, "per-user values are the seed means")
+
+        let leaderboard = try run(["leaderboard"])
+        XCTAssertEqual(leaderboard.status, 0, leaderboard.standardError)
+        XCTAssertTrue(leaderboard.standardOutput.contains("| 3 (sd "), leaderboard.standardOutput)
+
+        let refused = try run(["evaluate", "--model", "ease", "--seeds", "2"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.standardError.contains("ease has no seed to vary"), refused.standardError)
     }
 }
