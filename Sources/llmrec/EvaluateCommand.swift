@@ -10,7 +10,10 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
         Every grid point of the model is fit on the training part and ranked on validation (full \
         catalogue, history excluded, pessimistic ties); the best validation NDCG@10 wins, is refit on \
-        train + validation, and ranked on test. Prints a markdown table (or the JSON report with \
+        train + validation, and ranked on test; a winner at the edge of EASE's, ItemKNN's or iALS's \
+        grid extends it. SASRec, HLLM and TIGER, which stop early on the validation items, are \
+        searched by successive halving instead (every configuration 60 epochs, the better half \
+        continues; --set on the grid's settings pins one point) and the winner's fit is tested. Prints a markdown table (or the JSON report with \
         --json) and writes <reports>/<dataset>/<model>.json (<model>.<tag>.json with --tag, so that \
         variants of one model, e.g. different --set values, keep separate reports and leaderboard rows).
         """)
