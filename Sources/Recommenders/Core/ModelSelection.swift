@@ -136,8 +136,7 @@ public struct ModelSelection {
                     onEvent: ((Event) -> Void)? = nil) throws -> EvaluationReport {
         precondition(seeds >= 1, "at least one seed")
         let start = Clock.now
-        if split.validationTargetsEndTrainAndValidation,
-           let models = candidates.map({ $0.make() }) as? [any EpochTrainedRecommender] {
+        if let models = halvingModels(candidates, split: split) {
             return try runHalving(candidates: candidates, models: models, split: split, dataset: dataset, seeds: seeds,
                                   start: start, onEvent: onEvent)
         }
@@ -160,13 +159,19 @@ public struct ModelSelection {
     /// successive halving), without testing it: what `llmrec train` fits on every interaction.
     public func choose(candidates: [ModelCandidate], split: Split,
                        onEvent: ((Event) -> Void)? = nil) throws -> (candidate: ModelCandidate, metric: Double) {
-        if split.validationTargetsEndTrainAndValidation,
-           let models = candidates.map({ $0.make() }) as? [any EpochTrainedRecommender] {
+        if let models = halvingModels(candidates, split: split) {
             let outcome = try halve(candidates: candidates, models: models, split: split, onEvent: onEvent)
             return (candidates[outcome.winner], outcome.entrants[outcome.winner].progress.bestMetric)
         }
         let validation = try selectOnValidation(candidates: candidates, split: split, onEvent: onEvent)
         return (validation.chosen, validation.chosenResult.metrics[selectionMetric] ?? .nan)
+    }
+
+    /// The models successive halving searches: `candidates`' models when they train in epochs and
+    /// `split`'s validation targets end train + validation (leave-one-out); nil for grid search.
+    private func halvingModels(_ candidates: [ModelCandidate], split: Split) -> [any EpochTrainedRecommender]? {
+        guard split.validationTargetsEndTrainAndValidation else { return nil }
+        return candidates.map { $0.make() } as? [any EpochTrainedRecommender]
     }
 
     /// `halving` over `models` (built from `candidates`), each fit on train + validation.
