@@ -18,7 +18,7 @@ NOTEBOOK_ARGS ?=
 FUZZ_SECONDS ?= 180
 FUZZ_TARGETS ?=
 
-.PHONY: setup build run test bench fuzz notebook notebook-hllm notebook-ab clean
+.PHONY: setup build run test bench fuzz notebook notebook-hllm notebook-ab notebook-generative clean
 
 setup:
 	@bash scripts/setup.sh
@@ -52,6 +52,11 @@ notebook-hllm: setup
 notebook-ab: setup
 	@$(SWIFT) build $(RELEASE) --product ABSimulationNotebook
 	@.build/release/ABSimulationNotebook
+
+# TIGER on the Amazon Office set in ../shared/data (about an hour on 2 cores; NOTEBOOK_ARGS=--help).
+notebook-generative: setup
+	@$(SWIFT) build $(RELEASE) --product GenerativeRetrievalNotebook
+	@.build/release/GenerativeRetrievalNotebook $(NOTEBOOK_ARGS)
 
 clean:
 	@rm -rf .build

@@ -48,6 +48,9 @@ let package = Package(
                           path: "Notebooks-as-scripts/02-hllm"),
         .executableTarget(name: "ABSimulationNotebook", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore", "Simulation"],
                           path: "Notebooks-as-scripts/03-ab-simulation"),
+        .executableTarget(name: "GenerativeRetrievalNotebook", dependencies: ["Datasets", "Evaluation", "Recommenders", "FeatureStore",
+                                                                              "ItemLLM", "NeuralNet", "SemanticIDs"],
+                          path: "Notebooks-as-scripts/04-generative-retrieval"),
 
         .testTarget(name: "LinearAlgebraTests", dependencies: ["SeededRandom", "LinearAlgebra"]),
         .testTarget(name: "FeatureStoreTests", dependencies: ["SeededRandom", "FeatureStore"]),

@@ -103,18 +103,11 @@ say("\n## 2. Leaderboard (standard protocol)\n")
 func evaluate(_ model: String, overrides: [String: String] = [:], on experiment: Experiment) throws
     -> (report: EvaluationReport, fitted: [any Recommender]) {
     var fitted: [any Recommender] = []
-    let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: experiment.itemLLM).map { candidate in
-        ModelCandidate(model: candidate.model, config: candidate.config) {
-            let instance = candidate.make()
-            fitted.append(instance)
-            return instance
-        }
-    }
-    let report = try ModelSelection().run(candidates: candidates, split: experiment.split, dataset: experiment.reportName) { event in
+    let report = try experiment.evaluate(model: model, overrides: overrides, onEvent: { event in
         if case .tested(_, let metric, let seconds) = event {
             note(String(format: "  %@ on %@: test NDCG@10 %.4f (%.0f s)", model, experiment.reportName, metric, seconds))
         }
-    }
+    }, onModel: { fitted.append($0) })
     return (report, fitted)
 }
 let reportsDirectory = URL(fileURLWithPath: settings["--reports"]!)
@@ -129,15 +122,7 @@ for model in ["random", "mostpop", "ease", "sasrec", "hllm"] {
 }
 say(Leaderboard(reports: reports).markdown())
 let hllmReport = reports.first { $0.model == "hllm" }!, sasrecReport = reports.first { $0.model == "sasrec" }!
-/// "a − b = Δ (95% CI [lo, hi]), p = …" for two reports' per-user test NDCG@10.
-func comparison(_ a: EvaluationReport, _ b: EvaluationReport, _ aName: String, _ bName: String) -> String {
-    guard let test = a.pairedTTest(against: b) else { return "\(aName) vs \(bName): no shared users" }
-    let p = MarkdownTable.pValue(test.pValue)
-    return String(format: "%@ − %@ test NDCG@10 = %+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p %@",
-                  aName, bName, test.difference.mean, test.confidenceInterval.lower, test.confidenceInterval.upper,
-                  p.hasPrefix("<") ? p : "= " + p)
-}
-say("\n" + comparison(hllmReport, sasrecReport, "HLLM", "SASRec") + ".")
+say("\n" + hllmReport.pairedComparison(against: sasrecReport, name: "HLLM", otherName: "SASRec") + ".")
 
 // MARK: - 3. Ablation
 say("\n## 3. Ablation: what the item LLM and the item ID each contribute\n")
@@ -166,7 +151,8 @@ for (name, overrides, comparedWith) in variants {
     let report = overrides.isEmpty ? hllmReport : try evaluate("hllm", overrides: neuralSettings.merging(overrides) { _, b in b }, on: experiment).report
     ablationReports.append(report)
     let difference = comparedWith.map { index in
-        comparison(report, ablationReports[index], "Δ", "").replacingOccurrences(of: "Δ −  test NDCG@10 = ", with: "")
+        report.pairedComparison(against: ablationReports[index], name: "Δ", otherName: "")
+            .replacingOccurrences(of: "Δ −  test NDCG@10 = ", with: "")
             + " vs \"\(variants[index].name)\""
     } ?? "–"
     ablation.rows.append([name, MarkdownTable.metric(report.testMetrics["NDCG@10"]), MarkdownTable.metric(report.testMetrics["HR@10"]),
@@ -201,7 +187,7 @@ for report in coldReports {
 say(coldTable.rendered())
 say(String(format: "\nA random ranking hits a given target in its top 10 with probability about 10/%d = %.4f.",
            experiment.dataset.numItems, 10 / Double(experiment.dataset.numItems)))
-say(comparison(coldReports[3], coldReports[2], "HLLM", "SASRec") + ".")
+say(coldReports[3].pairedComparison(against: coldReports[2], name: "HLLM", otherName: "SASRec") + ".")
 
 // MARK: - 5. Training curves
 say("\n## 5. Validation NDCG@10 per epoch\n")

@@ -1,3 +1,5 @@
+import Foundation
+
 extension EvaluationReport {
     /// The two reports' per-user test values of `metric` for the users both hold, in ascending user
     /// order; nil when either report lacks the metric.
@@ -23,5 +25,16 @@ extension EvaluationReport {
     public func testMeanEstimate(metric: String = MetricKey.ndcg(at: 10), confidence: Double = 0.95) -> MeanEstimate? {
         guard let values = perUserTest.values[metric], !values.isEmpty else { return nil }
         return MeanEstimate(values, confidence: confidence)
+    }
+
+    /// One line for notebooks and notes: "`name` − `otherName` test NDCG@10 = +0.0123 (95% CI
+    /// [+0.0050, +0.0196]), paired t-test p = 0.001" (or that they share no users).
+    public func pairedComparison(against other: EvaluationReport, name: String, otherName: String,
+                                 metric: String = MetricKey.ndcg(at: 10)) -> String {
+        guard let test = pairedTTest(against: other, metric: metric) else { return "\(name) vs \(otherName): no shared users" }
+        let p = MarkdownTable.pValue(test.pValue)
+        return String(format: "%@ − %@ test %@ = %+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p %@", name, otherName, metric,
+                      test.difference.mean, test.confidenceInterval.lower, test.confidenceInterval.upper,
+                      p.hasPrefix("<") ? p : "= " + p)
     }
 }

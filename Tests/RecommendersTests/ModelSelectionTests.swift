@@ -76,4 +76,19 @@ final class ModelSelectionTests: XCTestCase {
         _ = try ModelSelection().run(candidates: [countedEASE], split: split, dataset: "toy")
         XCTAssertEqual(fits, 3)
     }
+
+    /// `observed(by:)` hands over every instance the candidate makes, rebuilt variants included,
+    /// and keeps what the search needs (settings, axes, rebuilding).
+    func testAnObservedCandidateReportsEveryInstanceItMakes() throws {
+        let ease = try ModelRegistry.candidates(for: "ease", overrides: ["l2": "10"])[0]
+        var seen: [String] = []
+        let observed = ease.observed { seen.append(($0 as! EASE).configDescription["l2"]!) }
+        XCTAssertEqual(observed.config, ease.config)
+        XCTAssertEqual(observed.searchAxes.map(\.name), ease.searchAxes.map(\.name))
+        _ = observed.make()
+        let changed = try XCTUnwrap(observed.changing)(["l2": "30"])
+        XCTAssertEqual(changed.config, ["l2": "30.0"])
+        _ = changed.make()
+        XCTAssertEqual(seen, ["10.0", "30.0"])
+    }
 }

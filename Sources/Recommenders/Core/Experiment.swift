@@ -60,12 +60,15 @@ public struct Experiment {
     }
 
     /// Selects `model`'s hyperparameters on validation (with `overrides` pinned), refits on
-    /// train + validation and evaluates on test; returns the report (not written).
+    /// train + validation and evaluates on test; returns the report (not written). `onModel` sees
+    /// every instance the selection builds, in order (grid points, then the refit that is tested).
     public func evaluate(model: String, overrides: [String: String] = [:],
                          selection: ModelSelection = ModelSelection(), seeds: Int = 1,
-                         onEvent: ((ModelSelection.Event) -> Void)? = nil) throws -> EvaluationReport {
-        let candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM,
+                         onEvent: ((ModelSelection.Event) -> Void)? = nil,
+                         onModel: ((any Recommender) -> Void)? = nil) throws -> EvaluationReport {
+        var candidates = try ModelRegistry.candidates(for: model, overrides: overrides, itemLLM: itemLLM,
                                                       semanticIDs: semanticIDs)
+        if let onModel { candidates = candidates.map { $0.observed(by: onModel) } }
         return try selection.run(candidates: candidates, split: split, dataset: reportName, seeds: seeds, onEvent: onEvent)
     }
 

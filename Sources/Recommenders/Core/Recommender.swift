@@ -103,4 +103,17 @@ public struct ModelCandidate {
         self.searchAxes = searchAxes
         self.changing = changing
     }
+
+    /// The same candidate, handing `observer` every instance it makes (rebuilt variants too), e.g.
+    /// to read a fitted model's training curve after the selection.
+    public func observed(by observer: @escaping (any Recommender) -> Void) -> ModelCandidate {
+        ModelCandidate(model: model, config: config,
+                       make: { [make] in
+                           let instance = make()
+                           observer(instance)
+                           return instance
+                       },
+                       searchAxes: searchAxes,
+                       changing: changing.map { change in { try change($0).observed(by: observer) } })
+    }
 }
