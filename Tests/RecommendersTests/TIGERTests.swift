@@ -203,16 +203,22 @@ final class TIGERTests: XCTestCase {
 
     /// Central differences of the training loss (one batch of every user) against the analytic
     /// gradient of every parameter: code embeddings, positions, encoder, decoder tokens and
-    /// levels, decoder blocks (self- and cross-attention), final norm and the output tables.
+    /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
+    /// `encoderItemIDs`, the encoder's item-ID table too.
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
             (0..<(3 + random.nextIndex(below: 4))).map { _ in Int32(random.nextIndex(below: 12)) }
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
-        let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
-                                  dropout: 0, beamWidth: 12, seed: 9)
-        let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
+        for encoderItemIDs in [false, true] {
+            let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
+                                      dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs)
+            try checkLossGradients(of: TIGER(config: config, codes: codes).lossProbe(for: data), encoderItemIDs: encoderItemIDs)
+        }
+    }
+
+    private func checkLossGradients(of probe: TIGER.LossProbe, encoderItemIDs: Bool) {
         let names = probe.parameters.map(\.name)
         for name in ["encoder.codes", "encoder.positions", "decoder.tokens", "decoder.levels", "output.0", "output.1", "output.2"] {
             XCTAssertTrue(names.contains(name), "\(name) in \(names)")
@@ -223,6 +229,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.tokens" }?.shape, [1 + 3 + 4, 8])
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.levels" }?.shape, [3, 8])
         XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("output.") }.map(\.shape), [[3, 8], [4, 8], [2, 8]])
+        XCTAssertEqual(probe.parameters.first { $0.name == "encoder.items" }?.shape, encoderItemIDs ? [12, 8] : nil)
 
         let loss = probe.lossAndGradients()
         XCTAssertTrue(loss.isFinite && loss > 0)
@@ -490,7 +497,7 @@ final class TIGERTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
-                                        "patience", "beamWidth", "validationBeamWidth", "seed"])
+                                        "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

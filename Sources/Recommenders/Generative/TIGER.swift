@@ -82,12 +82,16 @@ public final class TIGER: EpochTrainedRecommender {
         public var validationBeamWidth: Int
         /// Seed of initialisation, dropout and shuffling. Default 42.
         public var seed: Int
+        /// Adds a learned item-ID embedding to each history position's code embeddings in the
+        /// encoder (the decoder still generates codes only). Default false.
+        public var encoderItemIDs: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
                     maxLength: Int = 50, dropout: Float = 0.2, learningRate: Float = 2e-3, warmupSteps: Int = 20,
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
-                    patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42) {
+                    patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
+                    encoderItemIDs: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -105,6 +109,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.beamWidth = beamWidth
             self.validationBeamWidth = validationBeamWidth
             self.seed = seed
+            self.encoderItemIDs = encoderItemIDs
         }
 
         /// Throws `TIGERError.invalidSetting` for a value outside its range.
@@ -219,7 +224,7 @@ public final class TIGER: EpochTrainedRecommender {
     /// A fresh trainer (fresh network from `seed`) for `data`.
     private func makeTrainer(_ data: TrainingData, codes: SemanticIDCodes) -> TIGERTrainer {
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, featureDim: itemText?.dim, config: config,
+        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, featureDim: itemText?.dim, config: config,
                                    random: &random)
         return TIGERTrainer(config: config, data: data, codes: codes, network: network, itemText: itemText)
     }
@@ -321,7 +326,7 @@ public final class TIGER: EpochTrainedRecommender {
         let (levels, dim) = (codes.levels, config.dim)
         let window = history.suffix(config.maxLength)
         let memoryLayout = SequenceLayout.packed(lengths: [window.count])
-        let memory = network.encode(itemCodes: codes.tuples(of: window), layout: memoryLayout, training: false)
+        let memory = network.encode(items: Array(window), codes: codes, layout: memoryLayout, training: false)
         let hidden = network.decode(tokens: network.decoderInputs(targetCodes: codes.codes),
                                     crossLayout: SequenceLayout.packed(lengths: [numItems * levels]), memory: memory,
                                     memoryLayout: memoryLayout,

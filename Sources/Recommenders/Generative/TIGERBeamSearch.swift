@@ -50,7 +50,7 @@ struct TIGERBeamSearch {
         let (dim, levels) = (network.dim, network.levels)
         let windows = histories.map { $0.suffix(maxLength) }
         let memoryLayout = SequenceLayout.packed(lengths: windows.map(\.count))
-        let memory = network.encode(itemCodes: codes.tuples(of: windows.joined()), layout: memoryLayout, training: false)
+        let memory = network.encode(items: Array(windows.joined()), codes: codes, layout: memoryLayout, training: false)
         let crossKeyValues = network.decoderBlocks.indices.map { b in
             var projection = network.decoderBlocks[b].crossAttention.keyValue
             return projection.forward(memory)

@@ -12,6 +12,7 @@ import SemanticIDs
 ///   one position and attention is causal, so the encoder runs once per user sequence and its
 ///   state at position `t` is exactly the encoding of the prefix `0...t` (every prefix of a
 ///   history is a training example for the price of one pass, and serving needs no re-encoding).
+///   With `encoderItemIDs` a learned item-ID embedding joins the sum (the decoder is unchanged).
 /// - **Decoder.** For the item after position `t`: tokens `BOS, c_1, ..., c_{L-1}` (one embedding
 ///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
 ///   embedding; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
@@ -57,10 +58,13 @@ struct TIGERNetwork {
     let outputTables: [Parameter]
     /// The hybrid's text tower, `featureDim -> dim` (nil for TIGER alone).
     var textTower: Linear?
+    /// `[numItems, dim]`: item-ID embeddings added to the encoder's inputs (nil unless
+    /// `encoderItemIDs`).
+    var encoderItems: Embedding?
 
-    /// A freshly initialised network drawing from `random` (the text tower last, when
-    /// `featureDim` is given).
-    init(codebookSizes: [Int], featureDim: Int?, config: TIGER.Config, random: inout SplitMix64) {
+    /// A freshly initialised network drawing from `random` (then the text tower, when `featureDim`
+    /// is given, then the item-ID table of `numItems` rows, with `encoderItemIDs`).
+    init(codebookSizes: [Int], numItems: Int, featureDim: Int?, config: TIGER.Config, random: inout SplitMix64) {
         let dim = config.dim
         self.codebookSizes = codebookSizes
         self.dim = dim
@@ -92,6 +96,10 @@ struct TIGERNetwork {
                       decays: true)
         }
         textTower = featureDim.map { Linear(name: "dense.textTower", inputSize: $0, outputSize: dim, random: &random) }
+        if config.encoderItemIDs {
+            encoderItems = Embedding(name: "encoder.items", count: numItems, dim: dim, scale: Float(dim).squareRoot(),
+                                     initializer: .xavierNormal(fanIn: numItems, fanOut: dim), random: &random)
+        }
     }
 
     /// Code positions per item.
@@ -101,16 +109,16 @@ struct TIGERNetwork {
     var parameters: [Parameter] {
         encoderCodes.parameters + positions.parameters + encoder.parameters + decoderTokens.parameters
             + decoderLevels.parameters + decoderBlocks.flatMap(\.parameters) + decoderNorm.parameters + outputTables
-            + (textTower?.parameters ?? [])
+            + (textTower?.parameters ?? []) + (encoderItems?.parameters ?? [])
     }
 
     // MARK: Encoder
 
-    /// Encoder states `[layout.rowCount, dim]` of item positions whose codes are `itemCodes`
-    /// (`[layout.rowCount, L]`, row-major), packed by user.
-    mutating func encode(itemCodes: [Int32], layout: SequenceLayout, training: Bool) -> [Float] {
+    /// Encoder states `[layout.rowCount, dim]` of the history positions `items`
+    /// (`[layout.rowCount]`, packed by user), coded by `codes`.
+    mutating func encode(items: [Int32], codes: SemanticIDCodes, layout: SequenceLayout, training: Bool) -> [Float] {
         let levels = levels
-        let ids = itemCodes.enumerated().map { index, code in Int32(encoderOffsets[index % levels]) + code }
+        let ids = codes.tuples(of: items).enumerated().map { index, code in Int32(encoderOffsets[index % levels]) + code }
         let perCode = encoderCodes.forward(ids)
         var summed = [Float](repeating: 0, count: layout.rowCount * dim)
         for row in 0..<layout.rowCount {
@@ -119,6 +127,7 @@ struct TIGERNetwork {
                 for j in 0..<dim { summed[row * dim + j] += perCode[source + j] }
             }
         }
+        if encoderItems != nil { VectorMath.add(encoderItems!.forward(items), into: &summed) }
         let embedded = positions.forward(summed, layout: layout)
         return encoder.forward(encoderDropout.forward(embedded, training: training), layout: layout, training: training)
     }
@@ -127,6 +136,7 @@ struct TIGERNetwork {
     mutating func encoderBackward(_ dStates: [Float]) {
         let dEmbedded = encoderDropout.backward(encoder.backward(dStates))
         positions.backward(dEmbedded)
+        encoderItems?.backward(dEmbedded)
         let levels = levels
         var dPerCode = [Float](repeating: 0, count: dEmbedded.count * levels)
         for row in 0..<dEmbedded.count / dim {

@@ -71,7 +71,7 @@ struct TIGERTrainer {
     mutating func lossAndGradients(_ batch: NextItemTraining.Batch) -> Double {
         let (levels, dim) = (codes.levels, config.dim)
         let memoryLayout = batch.layout
-        let memory = network.encode(itemCodes: codes.tuples(of: batch.inputs), layout: memoryLayout, training: true)
+        let memory = network.encode(items: batch.inputs, codes: codes, layout: memoryLayout, training: true)
         let targetCodes = codes.tuples(of: batch.targets)
         var keyLimits: [Int32] = []
         keyLimits.reserveCapacity(targetCodes.count)
