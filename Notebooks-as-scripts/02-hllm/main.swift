@@ -45,9 +45,9 @@ while let flag = arguments.popFirst() {
     }
     settings[flag] = value
 }
-// SASRec and HLLM at their reference point (dropout 0.2, length 200), as `make run` pins them:
-// searching their grids is `llmrec evaluate`'s work, not this notebook's.
-let neuralSettings = ["dropout": "0.2", "maxLength": "200"]
+// SASRec and HLLM at their reference point (dropout 0.2, length 200, no weight decay), as `make
+// run` pins them: searching their grids is `llmrec evaluate`'s work, not this notebook's.
+let neuralSettings = ["dropout": "0.2", "maxLength": "200", "weightDecay": "0"]
     .merging(settings["--max-epochs"]!.isEmpty ? [:] : ["maxEpochs": settings["--max-epochs"]!]) { $1 }
 
 /// Writes a progress line to standard error, keeping standard output for the notebook's text.

@@ -30,6 +30,21 @@ final class SASRecKnownAnswerTests: XCTestCase {
         XCTAssertEqual(again.trainingSummary?.epochs.map(\.loss), model.trainingSummary?.epochs.map(\.loss))
         XCTAssertEqual(again.trainingSummary?.bestEpoch, model.trainingSummary?.bestEpoch)
     }
+
+    /// RecBole's block (feed-forward 4 x dim with GELU) learns the same cycles, and its
+    /// feed-forward layers have that width.
+    func testAWiderGELUFeedForwardLearnsTheCycleToo() throws {
+        let (data, sequences, next) = Fixtures.cyclicWalks()
+        let model = SASRec(config: .init(dim: 16, blocks: 1, heads: 1, maxLength: 8, dropout: 0, learningRate: 0.01, batchSize: 8,
+                                         maxEpochs: 200, patience: 200, seed: 3, feedForwardMultiplier: 4, activation: .gelu))
+        try model.fit(data)
+        for (user, history) in sequences.enumerated() {
+            XCTAssertEqual(model.recommend(user: Int32(user), history: history, k: 1).first?.item, next[user],
+                           "user \(user) after \(history)")
+        }
+        let expand = try XCTUnwrap(model.fittedState().tensors.first { $0.key.hasSuffix(".expand.weight") })
+        XCTAssertEqual(Set(expand.value.shape), [16, 64], expand.key)
+    }
 }
 
 /// SASRec on real data: a short training run on MovieLens-100K (leave-one-out) must beat the
@@ -51,11 +66,13 @@ final class SASRecTests: XCTestCase {
 
     func testBothObjectivesLearnAndConfigOverridesSelectThem() throws {
         let candidates = try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "bce", "maxEpochs": "3"])
-        XCTAssertEqual(candidates.map { [$0.config["dropout"]!, $0.config["maxLength"]!] },
-                       [["0.2", "50"], ["0.2", "200"], ["0.5", "50"], ["0.5", "200"]], "the 4-point grid, searched")
+        XCTAssertEqual(candidates.map { [$0.config["dropout"]!, $0.config["maxLength"]!, $0.config["weightDecay"]!] },
+                       [["0.2", "50", "0.0"], ["0.2", "50", "0.5"], ["0.2", "200", "0.0"], ["0.2", "200", "0.5"],
+                        ["0.5", "50", "0.0"], ["0.5", "50", "0.5"], ["0.5", "200", "0.0"], ["0.5", "200", "0.5"]],
+                       "the 8-point grid, searched")
         XCTAssertTrue(candidates.allSatisfy { $0.config["loss"] == "bce" && $0.config["maxEpochs"] == "3" })
-        let pinned = try ModelRegistry.candidates(for: "sasrec", overrides: ["dropout": "0.5", "maxLength": "50"])
-        XCTAssertEqual(pinned.count, 1, "pinning both grid axes leaves one point")
+        let pinned = try ModelRegistry.candidates(for: "sasrec", overrides: ["dropout": "0.5", "maxLength": "50", "weightDecay": "0"])
+        XCTAssertEqual(pinned.count, 1, "pinning the three grid axes leaves one point")
         XCTAssertThrowsError(try ModelRegistry.candidates(for: "sasrec", overrides: ["loss": "hinge"]))
     }
 }

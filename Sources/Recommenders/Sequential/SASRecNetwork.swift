@@ -21,7 +21,9 @@ struct SASRecNetwork {
         items = Embedding(name: "items", count: numItems, dim: config.dim, scale: Float(config.dim).squareRoot(),
                           initializer: .xavierNormal(fanIn: numItems, fanOut: config.dim), random: &random)
         userModel = SequentialUserModel(dim: config.dim, heads: config.heads, blocks: config.blocks,
-                                        maxLength: config.maxLength, dropout: config.dropout, random: &random)
+                                        maxLength: config.maxLength, dropout: config.dropout,
+                                        feedForwardMultiplier: config.feedForwardMultiplier, activation: config.activation,
+                                        random: &random)
     }
 
     /// Every parameter: the item table first.

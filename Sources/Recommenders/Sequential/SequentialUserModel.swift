@@ -2,8 +2,9 @@ import NeuralNet
 import SeededRandom
 
 /// SASRec's user model without its item table (Kang & McAuley 2018): learned positional
-/// embeddings added to the item inputs, dropout, then causal pre-LN transformer blocks (ReLU
-/// feed-forward of width `dim`, LayerNorm ε 1e-8) with a final LayerNorm. SASRec feeds it item-ID
+/// embeddings added to the item inputs, dropout, then causal pre-LN transformer blocks (a
+/// feed-forward network of width `feedForwardMultiplier · dim`, ReLU by default, LayerNorm ε 1e-8)
+/// with a final LayerNorm. SASRec feeds it item-ID
 /// embeddings, HLLM item representations from text (Chen et al. 2024).
 ///
 /// Shapes: inputs and hidden states `[layout.rowCount, dim]` (packed layout). Parameters are named
@@ -18,11 +19,13 @@ struct SequentialUserModel {
 
     /// A freshly initialised user model drawing from `random` in this order: positions (Xavier
     /// normal), the dropout seed, the encoder.
-    init(dim: Int, heads: Int, blocks: Int, maxLength: Int, dropout: Float, random: inout SplitMix64) {
+    init(dim: Int, heads: Int, blocks: Int, maxLength: Int, dropout: Float, feedForwardMultiplier: Int = 1,
+         activation: ActivationFunction = .relu, random: inout SplitMix64) {
         positions = PositionalEmbedding(name: "positions", maxLength: maxLength, dim: dim,
                                         initializer: .xavierNormal(fanIn: maxLength, fanOut: dim), random: &random)
         inputDropout = Dropout(rate: dropout, seed: random.next())
-        let shape = TransformerBlock.Shape(dim: dim, heads: heads, hidden: dim, causal: true, activation: .relu,
+        let shape = TransformerBlock.Shape(dim: dim, heads: heads, hidden: feedForwardMultiplier * dim, causal: true,
+                                           activation: activation,
                                            dropoutRate: dropout, layerNormEpsilon: 1e-8)
         encoder = TransformerEncoder(name: "encoder", count: blocks, shape: shape, random: &random)
     }
