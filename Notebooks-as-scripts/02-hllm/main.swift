@@ -178,13 +178,7 @@ for (model, overrides) in [("random", [String: String]()), ("mostpop", [:]), ("s
 }
 say("\(cold.coldItems.count) cold items (\(Int(coldFraction * 100))% of the catalogue), \(coldReports[0].counts["testCases"] ?? 0) test cases "
     + "whose target is cold; \(coldReports[0].counts["trainInteractions"] ?? 0) training interactions remain.\n")
-var coldTable = MarkdownTable(header: ["model", "HR@10", "NDCG@10", "HR@50", "MRR"], rightAligned: [1, 2, 3, 4])
-for report in coldReports {
-    coldTable.rows.append([report.model + (report.model == "hllm" ? " (text only)" : ""),
-                           MarkdownTable.metric(report.testMetrics["HR@10"]), MarkdownTable.metric(report.testMetrics["NDCG@10"]),
-                           MarkdownTable.metric(report.testMetrics["HR@50"]), MarkdownTable.metric(report.testMetrics["MRR"])])
-}
-say(coldTable.rendered())
+say(EvaluationReport.testMetricsTable(coldReports) { $0.model + ($0.model == "hllm" ? " (text only)" : "") }.rendered())
 say(String(format: "\nA random ranking hits a given target in its top 10 with probability about 10/%d = %.4f.",
            experiment.dataset.numItems, 10 / Double(experiment.dataset.numItems)))
 say(coldReports[3].pairedComparison(against: coldReports[2], name: "HLLM", otherName: "SASRec") + ".")

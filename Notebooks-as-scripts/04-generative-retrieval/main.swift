@@ -206,13 +206,7 @@ for (model, overrides) in [("random", [String: String]()), ("tiger", coldEpochs)
 }
 say("\(cold.coldItems.count) cold items (\(Int(coldFraction * 100))% of the catalogue), \(coldReports[0].counts["testCases"] ?? 0) test cases "
     + "whose target is cold.\n")
-var coldTable = MarkdownTable(header: ["model", "HR@10", "NDCG@10", "HR@50", "MRR"], rightAligned: [1, 2, 3, 4])
-for report in coldReports {
-    coldTable.rows.append([report.model + (report.model == "hllm" ? " (text only)" : ""),
-                           MarkdownTable.metric(report.testMetrics["HR@10"]), MarkdownTable.metric(report.testMetrics["NDCG@10"]),
-                           MarkdownTable.metric(report.testMetrics["HR@50"]), MarkdownTable.metric(report.testMetrics["MRR"])])
-}
-say(coldTable.rendered())
+say(EvaluationReport.testMetricsTable(coldReports) { $0.model + ($0.model == "hllm" ? " (text only)" : "") }.rendered())
 say("\n" + coldReports[2].pairedComparison(against: coldReports[3], name: "tiger-hybrid", otherName: "HLLM text-only") + ".")
 
 // MARK: - 5. Training curves

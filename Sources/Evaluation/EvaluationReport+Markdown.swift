@@ -103,3 +103,12 @@ extension EvaluationReport {
                              rows: stages.map { [$0, MarkdownTable.seconds(timings[$0])] })
     }
 }
+
+public extension EvaluationReport {
+    /// One row per report (`label` names it, its run name by default), one column per test metric.
+    static func testMetricsTable(_ reports: [EvaluationReport], metrics: [String] = ["HR@10", "NDCG@10", "HR@50", "MRR"],
+                                 label: (EvaluationReport) -> String = { $0.runName }) -> MarkdownTable {
+        MarkdownTable(header: ["model"] + metrics, rightAligned: Set(metrics.indices.map { $0 + 1 }),
+                      rows: reports.map { report in [label(report)] + metrics.map { MarkdownTable.metric(report.testMetrics[$0]) } })
+    }
+}
