@@ -272,15 +272,20 @@ final class TIGERTests: XCTestCase {
             XCTAssertTrue([6, 7].contains(finite.count), "user \(user) after \(history): \(finite.sorted())")
         }
 
-        let probe = try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 1), codes: codes, itemText: itemText)
-            .lossProbe(for: data)
-        let tower = try XCTUnwrap(probe.parameters.first { $0.name == "dense.textTower.weight" })
-        XCTAssertEqual(tower.shape, [16, 8])
-        _ = probe.lossAndGradients()
-        for parameter in probe.parameters where parameter.name.hasPrefix("dense.") || parameter.name == "encoder.codes" {
-            XCTAssertTrue(parameter.gradient.contains { $0 != 0 }, "\(parameter.name): no gradient")
-            let result = checkGradient(parameter) { probe.lossAndGradients() }
-            XCTAssertLessThan(result.relativeError, 2e-2, parameter.name)
+        // With `encoderItemText` the tower also feeds the encoder: its gradient then has both paths.
+        for encoderItemText in [false, true] {
+            var config = smallConfig(beamWidth: 6, maxEpochs: 1)
+            config.encoderItemText = encoderItemText
+            let probe = try TIGER(config: config, codes: codes, itemText: itemText).lossProbe(for: data)
+            let tower = try XCTUnwrap(probe.parameters.first { $0.name == "dense.textTower.weight" })
+            XCTAssertEqual(tower.shape, [16, 8])
+            XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("dense.") }.count, 2, "one tower, shared")
+            _ = probe.lossAndGradients()
+            for parameter in probe.parameters where parameter.name.hasPrefix("dense.") || parameter.name == "encoder.codes" {
+                XCTAssertTrue(parameter.gradient.contains { $0 != 0 }, "\(parameter.name): no gradient")
+                let result = checkGradient(parameter) { probe.lossAndGradients() }
+                XCTAssertLessThan(result.relativeError, 2e-2, "\(parameter.name), encoderItemText \(encoderItemText)")
+            }
         }
 
         let state = try model.fittedState()
@@ -433,6 +438,7 @@ final class TIGERTests: XCTestCase {
         assertInvalid(.init(decoderBlocks: 0, beamWidth: 12), mentions: ["decoderBlocks"])
         assertInvalid(.init(dropout: 1, beamWidth: 12), mentions: ["dropout"])
         assertInvalid(.init(maxEpochs: 0, beamWidth: 12), mentions: ["maxEpochs"])
+        assertInvalid(.init(beamWidth: 12, encoderItemText: true), mentions: ["encoderItemText", "tiger-hybrid"])
         XCTAssertNoThrow(try TIGER(config: .init(beamWidth: 12), codes: codes), "a beam as wide as the catalogue")
         XCTAssertNoThrow(try TIGER(config: .init(), codes: nil), "without codes the beam is checked against nothing yet")
 
@@ -497,7 +503,8 @@ final class TIGERTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
-                                        "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs"])
+                                        "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
+                                        "encoderItemText"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

@@ -85,13 +85,16 @@ public final class TIGER: EpochTrainedRecommender {
         /// Adds a learned item-ID embedding to each history position's code embeddings in the
         /// encoder (the decoder still generates codes only). Default false.
         public var encoderItemIDs: Bool
+        /// The hybrid only: adds each history item's text representation (the dense head's text
+        /// tower, shared) to the encoder's inputs, as HLLM's user model reads item text. Default false.
+        public var encoderItemText: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
                     maxLength: Int = 50, dropout: Float = 0.2, learningRate: Float = 2e-3, warmupSteps: Int = 20,
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
-                    encoderItemIDs: Bool = false) {
+                    encoderItemIDs: Bool = false, encoderItemText: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -110,6 +113,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.validationBeamWidth = validationBeamWidth
             self.seed = seed
             self.encoderItemIDs = encoderItemIDs
+            self.encoderItemText = encoderItemText
         }
 
         /// Throws `TIGERError.invalidSetting` for a value outside its range.
@@ -159,6 +163,9 @@ public final class TIGER: EpochTrainedRecommender {
     public init(config: Config = Config(), codes: SemanticIDCodes?, codesSource: String = "",
                 itemText: ItemText? = nil) throws {
         try config.validate()
+        if config.encoderItemText && itemText == nil {
+            throw TIGERError.invalidSetting("encoderItemText reads item text, which only tiger-hybrid has")
+        }
         if let itemText, let codes, itemText.dim <= 0 || itemText.values.count != codes.count * itemText.dim {
             throw TIGERError.invalidSetting("the item text features do not hold \(itemText.dim) floats for each of \(codes.count) items")
         }
@@ -224,7 +231,7 @@ public final class TIGER: EpochTrainedRecommender {
     /// A fresh trainer (fresh network from `seed`) for `data`.
     private func makeTrainer(_ data: TrainingData, codes: SemanticIDCodes) -> TIGERTrainer {
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, featureDim: itemText?.dim, config: config,
+        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, itemText: itemText, config: config,
                                    random: &random)
         return TIGERTrainer(config: config, data: data, codes: codes, network: network, itemText: itemText)
     }

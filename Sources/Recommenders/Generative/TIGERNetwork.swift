@@ -12,7 +12,9 @@ import SemanticIDs
 ///   one position and attention is causal, so the encoder runs once per user sequence and its
 ///   state at position `t` is exactly the encoding of the prefix `0...t` (every prefix of a
 ///   history is a training example for the price of one pass, and serving needs no re-encoding).
-///   With `encoderItemIDs` a learned item-ID embedding joins the sum (the decoder is unchanged).
+///   With `encoderItemIDs` a learned item-ID embedding joins the sum; with `encoderItemText` (the
+///   hybrid) the text tower's output `r_i`, scaled by √dim, joins it, as HLLM feeds its user model
+///   (the decoder is unchanged either way).
 /// - **Decoder.** For the item after position `t`: tokens `BOS, c_1, ..., c_{L-1}` (one embedding
 ///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
 ///   embedding; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
@@ -61,10 +63,15 @@ struct TIGERNetwork {
     /// `[numItems, dim]`: item-ID embeddings added to the encoder's inputs (nil unless
     /// `encoderItemIDs`).
     var encoderItems: Embedding?
+    /// With `encoderItemText`: a copy of `textTower` (same parameters, its own activation cache)
+    /// that maps history items' text features to encoder inputs, and those features
+    /// `[numItems, featureDim]`.
+    var encoderTextTower: Linear?
+    let encoderTextFeatures: TIGER.ItemText?
 
-    /// A freshly initialised network drawing from `random` (then the text tower, when `featureDim`
-    /// is given, then the item-ID table of `numItems` rows, with `encoderItemIDs`).
-    init(codebookSizes: [Int], numItems: Int, featureDim: Int?, config: TIGER.Config, random: inout SplitMix64) {
+    /// A freshly initialised network drawing from `random` (then the text tower over `itemText`'s
+    /// features, for the hybrid, then the item-ID table of `numItems` rows, with `encoderItemIDs`).
+    init(codebookSizes: [Int], numItems: Int, itemText: TIGER.ItemText?, config: TIGER.Config, random: inout SplitMix64) {
         let dim = config.dim
         self.codebookSizes = codebookSizes
         self.dim = dim
@@ -95,7 +102,9 @@ struct TIGERNetwork {
                       value: Initializer.xavierNormal(fanIn: size, fanOut: dim).values(count: size * dim, random: &random),
                       decays: true)
         }
-        textTower = featureDim.map { Linear(name: "dense.textTower", inputSize: $0, outputSize: dim, random: &random) }
+        textTower = itemText.map { Linear(name: "dense.textTower", inputSize: $0.dim, outputSize: dim, random: &random) }
+        encoderTextTower = config.encoderItemText ? textTower : nil
+        encoderTextFeatures = config.encoderItemText ? itemText : nil
         if config.encoderItemIDs {
             encoderItems = Embedding(name: "encoder.items", count: numItems, dim: dim, scale: Float(dim).squareRoot(),
                                      initializer: .xavierNormal(fanIn: numItems, fanOut: dim), random: &random)
@@ -128,6 +137,14 @@ struct TIGERNetwork {
             }
         }
         if encoderItems != nil { VectorMath.add(encoderItems!.forward(items), into: &summed) }
+        if encoderTextTower != nil, let text = encoderTextFeatures {
+            var features = [Float]()
+            features.reserveCapacity(items.count * text.dim)
+            for item in items { features.append(contentsOf: text.values[Int(item) * text.dim..<(Int(item) + 1) * text.dim]) }
+            let scale = Float(dim).squareRoot()
+            let represented = encoderTextTower!.forward(features)
+            for index in summed.indices { summed[index] += scale * represented[index] }
+        }
         let embedded = positions.forward(summed, layout: layout)
         return encoder.forward(encoderDropout.forward(embedded, training: training), layout: layout, training: training)
     }
@@ -137,6 +154,10 @@ struct TIGERNetwork {
         let dEmbedded = encoderDropout.backward(encoder.backward(dStates))
         positions.backward(dEmbedded)
         encoderItems?.backward(dEmbedded)
+        if encoderTextTower != nil {
+            let scale = Float(dim).squareRoot()
+            _ = encoderTextTower!.backward(dEmbedded.map { scale * $0 })
+        }
         let levels = levels
         var dPerCode = [Float](repeating: 0, count: dEmbedded.count * levels)
         for row in 0..<dEmbedded.count / dim {
