@@ -37,6 +37,9 @@ final class ModelRegistryItemTemplateTests: XCTestCase {
             XCTAssertEqual(reread.config[ModelRegistry.itemTemplateKey], "fields-title-price", model)
         }
         XCTAssertNil(try ModelRegistry.candidates(for: "tiger")[0].config[ModelRegistry.itemTemplateKey])
+        // The hybrid reads history items' text in its encoder by default; TIGER alone has no text.
+        XCTAssertEqual(try ModelRegistry.candidates(for: "tiger-hybrid", itemLLM: experiment.itemLLM)[0].config["encoderItemText"], "true")
+        XCTAssertEqual(try ModelRegistry.candidates(for: "tiger")[0].config["encoderItemText"], "false")
 
         try experiment.attachItemLLM(modelDirectory: try miniLM(), store: nil)
         XCTAssertEqual(try ModelRegistry.candidates(for: "hllm", itemLLM: experiment.itemLLM)[0].config[ModelRegistry.itemTemplateKey],

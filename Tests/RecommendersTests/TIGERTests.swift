@@ -293,6 +293,12 @@ final class TIGERTests: XCTestCase {
         let restored = try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 5), codes: nil, itemText: itemText)
         try restored.restoreFittedState(try Safetensors.decode(Safetensors.encode(state)))
         XCTAssertEqual(bitPatterns(Fixtures.scores(of: restored, histories: walks)), bitPatterns(scores))
+        // A hybrid that feeds text to its encoder cannot take a state trained without it.
+        var textConfig = smallConfig(beamWidth: 6, maxEpochs: 5)
+        textConfig.encoderItemText = true
+        XCTAssertThrowsError(try TIGER(config: textConfig, codes: nil, itemText: itemText).restoreFittedState(state)) { error in
+            XCTAssertTrue(String(describing: error).contains("encoderItemText"), "\(error)")
+        }
         // TIGER alone cannot take the hybrid's state (it has tensors TIGER alone does not).
         XCTAssertThrowsError(try TIGER(config: smallConfig(beamWidth: 6, maxEpochs: 5), codes: nil).restoreFittedState(state))
     }

@@ -55,7 +55,8 @@ public enum ModelRegistry {
         case TIGER.modelName, TIGER.hybridModelName:
             let modelName = name.lowercased()
             let config = try ConfigOverrides.apply(overrides.filter { $0.key != "semanticIDs" && $0.key != itemTemplateKey },
-                                                   to: TIGER.Config(), model: modelName)
+                                                   to: modelName == TIGER.hybridModelName ? .hybridDefaults : TIGER.Config(),
+                                                   model: modelName)
             var itemText: TIGER.ItemText?
             var templateEntry: [String: String] = [:]
             if modelName == TIGER.hybridModelName {

@@ -86,7 +86,8 @@ public final class TIGER: EpochTrainedRecommender {
         /// encoder (the decoder still generates codes only). Default false.
         public var encoderItemIDs: Bool
         /// The hybrid only: adds each history item's text representation (the dense head's text
-        /// tower, shared) to the encoder's inputs, as HLLM's user model reads item text. Default false.
+        /// tower, shared) to the encoder's inputs, as HLLM's user model reads item text. Default
+        /// false; `hybridDefaults` sets it.
         public var encoderItemText: Bool
 
         /// A configuration; every argument has the documented default.
@@ -114,6 +115,13 @@ public final class TIGER: EpochTrainedRecommender {
             self.seed = seed
             self.encoderItemIDs = encoderItemIDs
             self.encoderItemText = encoderItemText
+        }
+
+        /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.
+        public static var hybridDefaults: Config {
+            var config = Config()
+            config.encoderItemText = true
+            return config
         }
 
         /// Throws `TIGERError.invalidSetting` for a value outside its range.
