@@ -54,7 +54,7 @@ let name = settings["--name"]!
 let tigerEpochs = ["maxEpochs": settings["--max-epochs"]!]
 // SASRec and HLLM at the points their validation search chose on Office (`llmrec evaluate` runs
 // that search; README "Amazon Office"): searching here again would double the notebook's time.
-let pinned = ["sasrec": ["dropout": "0.5", "maxLength": "50"], "hllm": ["dropout": "0.2", "maxLength": "50"]]
+let pinned = ["sasrec": ["dropout": "0.5", "maxLength": "50", "weightDecay": "0.5"], "hllm": ["dropout": "0.2", "maxLength": "50"]]
 
 /// Writes a progress line to standard error, keeping standard output for the notebook's text.
 func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
