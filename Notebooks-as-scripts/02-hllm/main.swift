@@ -151,8 +151,7 @@ for (name, overrides, comparedWith) in variants {
     let report = overrides.isEmpty ? hllmReport : try evaluate("hllm", overrides: neuralSettings.merging(overrides) { _, b in b }, on: experiment).report
     ablationReports.append(report)
     let difference = comparedWith.map { index in
-        report.pairedComparison(against: ablationReports[index], name: "Δ", otherName: "")
-            .replacingOccurrences(of: "Δ −  test NDCG@10 = ", with: "")
+        (report.pairedDifference(against: ablationReports[index]) ?? "no shared users")
             + " vs \"\(variants[index].name)\""
     } ?? "–"
     ablation.rows.append([name, MarkdownTable.metric(report.testMetrics["NDCG@10"]), MarkdownTable.metric(report.testMetrics["HR@10"]),

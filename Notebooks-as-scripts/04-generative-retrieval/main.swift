@@ -156,8 +156,7 @@ for (index, codeSet) in codeSets.enumerated() {
     choiceTable.rows.append([codeSet.label, MarkdownTable.metric(report.validationMetrics["NDCG@10"]),
                              MarkdownTable.metric(report.testMetrics["NDCG@10"]) + interval, MarkdownTable.metric(report.testMetrics["HR@10"]),
                              "\(report.counts["epochsRun"] ?? 0) (\(report.counts["bestEpoch"] ?? 0))",
-                             index == 0 ? "–" : report.pairedComparison(against: perCodeSet[0].report, name: "Δ", otherName: "")
-                                 .replacingOccurrences(of: "Δ −  test NDCG@10 = ", with: "")])
+                             index == 0 ? "–" : report.pairedDifference(against: perCodeSet[0].report) ?? "no shared users"])
 }
 say(choiceTable.rendered())
 let bestOnValidation = perCodeSet.indices.max { perCodeSet[$0].report.validationMetrics["NDCG@10"] ?? 0 < perCodeSet[$1].report.validationMetrics["NDCG@10"] ?? 0 }!

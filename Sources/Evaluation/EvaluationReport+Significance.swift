@@ -27,14 +27,20 @@ extension EvaluationReport {
         return MeanEstimate(values, confidence: confidence)
     }
 
+    /// The paired difference alone: "+0.0123 (95% CI [+0.0050, +0.0196]), paired t-test p = 0.001";
+    /// nil when the reports share fewer than 2 users or lack `metric`.
+    public func pairedDifference(against other: EvaluationReport, metric: String = MetricKey.ndcg(at: 10)) -> String? {
+        guard let test = pairedTTest(against: other, metric: metric) else { return nil }
+        let p = MarkdownTable.pValue(test.pValue)
+        return String(format: "%+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p %@", test.difference.mean,
+                      test.confidenceInterval.lower, test.confidenceInterval.upper, p.hasPrefix("<") ? p : "= " + p)
+    }
+
     /// One line for notebooks and notes: "`name` − `otherName` test NDCG@10 = +0.0123 (95% CI
     /// [+0.0050, +0.0196]), paired t-test p = 0.001" (or that they share no users).
     public func pairedComparison(against other: EvaluationReport, name: String, otherName: String,
                                  metric: String = MetricKey.ndcg(at: 10)) -> String {
-        guard let test = pairedTTest(against: other, metric: metric) else { return "\(name) vs \(otherName): no shared users" }
-        let p = MarkdownTable.pValue(test.pValue)
-        return String(format: "%@ − %@ test %@ = %+.4f (95%% CI [%+.4f, %+.4f]), paired t-test p %@", name, otherName, metric,
-                      test.difference.mean, test.confidenceInterval.lower, test.confidenceInterval.upper,
-                      p.hasPrefix("<") ? p : "= " + p)
+        guard let difference = pairedDifference(against: other, metric: metric) else { return "\(name) vs \(otherName): no shared users" }
+        return "\(name) − \(otherName) test \(metric) = " + difference
     }
 }
