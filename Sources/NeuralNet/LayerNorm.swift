@@ -2,6 +2,13 @@
 /// variance, then scaled by `gain` and shifted by `bias`.
 ///
 /// Shapes: input and output `[rows, dim]`; gain and bias `[dim]`.
+///
+/// Every per-row sum (mean, variance, and the two means of the backward pass) adds the row's
+/// entries one after another, as a plain loop over one row would. Four rows run together, one per
+/// lane of a `SIMD4`, which gives four independent add chains instead of one without changing a
+/// bit of any row's result. Large inputs are split into row chunks that run concurrently. The gain
+/// and bias gradients add the rows in order, eight columns at a time. The results are therefore the
+/// same for any chunking and any core count.
 public struct LayerNorm {
     /// Width of a row.
     public let dim: Int
@@ -40,19 +47,23 @@ public struct LayerNorm {
                     gain.value.withUnsafeBufferPointer { g in
                         bias.value.withUnsafeBufferPointer { b in
                             y.withUnsafeMutableBufferPointer { y in
-                                for r in 0..<rows {
-                                    let row = x.baseAddress! + r * dim
-                                    var mean: Float = 0
-                                    for j in 0..<dim { mean += row[j] }
-                                    mean /= Float(dim)
-                                    var variance: Float = 0
-                                    for j in 0..<dim { variance += (row[j] - mean) * (row[j] - mean) }
-                                    let s = 1 / (variance / Float(dim) + epsilon).squareRoot()
-                                    inverseStd[r] = s
-                                    for j in 0..<dim {
-                                        let h = (row[j] - mean) * s
-                                        xHat[r * dim + j] = h
-                                        y[r * dim + j] = h * g[j] + b[j]
+                                let (x, xHat, y) = (x.baseAddress!, xHat.baseAddress!, y.baseAddress!)
+                                let (g, b, inverseStd) = (g.baseAddress!, b.baseAddress!, inverseStd.baseAddress!)
+                                Self.forEachRowGroup(rows: rows, dim: dim) { r0, count in
+                                    let sum = Self.rowSums(count: count, dim: dim) { r, j in x[(r0 + r) * dim + j] }
+                                    let mean = sum / Float(dim)
+                                    let squares = Self.rowSums(count: count, dim: dim) { r, j in
+                                        (x[(r0 + r) * dim + j] - mean[r]) * (x[(r0 + r) * dim + j] - mean[r])
+                                    }
+                                    let s = 1 / (squares / Float(dim) + epsilon).squareRoot()
+                                    for r in 0..<count {
+                                        let (row, (m, sr)) = ((r0 + r) * dim, (mean[r], s[r]))
+                                        inverseStd[r0 + r] = sr
+                                        for j in 0..<dim {
+                                            let h = (x[row + j] - m) * sr
+                                            xHat[row + j] = h
+                                            y[row + j] = h * g[j] + b[j]
+                                        }
                                     }
                                 }
                             }
@@ -78,24 +89,25 @@ public struct LayerNorm {
                         gain.gradient.withUnsafeMutableBufferPointer { dg in
                             bias.gradient.withUnsafeMutableBufferPointer { db in
                                 dx.withUnsafeMutableBufferPointer { dx in
-                                    for r in 0..<rows {
-                                        let base = r * dim
-                                        var meanG: Float = 0
-                                        var meanGX: Float = 0
-                                        for j in 0..<dim {
-                                            let gHat = dy[base + j] * g[j]
-                                            meanG += gHat
-                                            meanGX += gHat * xHat[base + j]
-                                            dg[j] += dy[base + j] * xHat[base + j]
-                                            db[j] += dy[base + j]
-                                        }
-                                        meanG /= Float(dim)
-                                        meanGX /= Float(dim)
-                                        for j in 0..<dim {
-                                            dx[base + j] = inverseStd[r]
-                                                * (dy[base + j] * g[j] - meanG - xHat[base + j] * meanGX)
+                                    let (dy, xHat, dx) = (dy.baseAddress!, xHat.baseAddress!, dx.baseAddress!)
+                                    let (g, inverseStd) = (g.baseAddress!, inverseStd.baseAddress!)
+                                    Self.forEachRowGroup(rows: rows, dim: dim) { r0, count in
+                                        let meanG = Self.rowSums(count: count, dim: dim) { r, j in
+                                            dy[(r0 + r) * dim + j] * g[j]
+                                        } / Float(dim)
+                                        let meanGX = Self.rowSums(count: count, dim: dim) { r, j in
+                                            dy[(r0 + r) * dim + j] * g[j] * xHat[(r0 + r) * dim + j]
+                                        } / Float(dim)
+                                        for r in 0..<count {
+                                            let row = (r0 + r) * dim
+                                            let (mg, mgx, s) = (meanG[r], meanGX[r], inverseStd[r0 + r])
+                                            for j in 0..<dim {
+                                                dx[row + j] = s * (dy[row + j] * g[j] - mg - xHat[row + j] * mgx)
+                                            }
                                         }
                                     }
+                                    Self.accumulateColumnSums(rows: rows, dim: dim, dy: dy, xHat: xHat,
+                                                              gain: dg.baseAddress!, bias: db.baseAddress!)
                                 }
                             }
                         }
@@ -104,5 +116,55 @@ public struct LayerNorm {
             }
         }
         return dx
+    }
+
+    /// Rows summed together, one per lane.
+    static let rowGroup = 4
+
+    /// Calls `body(firstRow, count)` for consecutive groups of up to `rowGroup` rows, concurrently in
+    /// fixed chunks when the input is large enough to pay for the threads.
+    private static func forEachRowGroup(rows: Int, dim: Int, _ body: (Int, Int) -> Void) {
+        let groups = (rows + rowGroup - 1) / rowGroup
+        func run(_ range: Range<Int>) {
+            for group in range { body(group * rowGroup, min(rowGroup, rows - group * rowGroup)) }
+        }
+        if rows * dim < Activation.parallelThreshold {
+            run(0..<groups)
+        } else {
+            Parallel.forEachChunk(count: groups) { _, range in run(range) }
+        }
+    }
+
+    /// `Σ_j term(r, j)` for rows `r < count` (≤ 4) in lanes `r`, each summed in order of `j`; lanes
+    /// past `count` repeat row 0's terms and are ignored.
+    @inline(__always)
+    private static func rowSums(count: Int, dim: Int, _ term: (Int, Int) -> Float) -> SIMD4<Float> {
+        let (r1, r2, r3) = (min(1, count - 1), min(2, count - 1), min(3, count - 1))
+        var sum = SIMD4<Float>()
+        for j in 0..<dim { sum += SIMD4(term(0, j), term(r1, j), term(r2, j), term(r3, j)) }
+        return sum
+    }
+
+    /// `gain[j] += Σ_r dy[r, j] x̂[r, j]` and `bias[j] += Σ_r dy[r, j]`, rows added in order.
+    private static func accumulateColumnSums(rows: Int, dim: Int, dy: UnsafePointer<Float>, xHat: UnsafePointer<Float>,
+                                             gain: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>) {
+        var j0 = 0
+        while j0 + 8 <= dim {
+            var dg = VectorMath.load(gain + j0), db = VectorMath.load(bias + j0)
+            for r in 0..<rows {
+                let d = VectorMath.load(dy + r * dim + j0)
+                dg += d * VectorMath.load(xHat + r * dim + j0)
+                db += d
+            }
+            VectorMath.store(dg, gain + j0)
+            VectorMath.store(db, bias + j0)
+            j0 += 8
+        }
+        for j in j0..<dim {
+            for r in 0..<rows {
+                gain[j] += dy[r * dim + j] * xHat[r * dim + j]
+                bias[j] += dy[r * dim + j]
+            }
+        }
     }
 }

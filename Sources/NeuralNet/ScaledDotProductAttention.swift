@@ -118,7 +118,8 @@ public struct ScaledDotProductAttention {
             total += heads * lq * lk
         }
         offsets.append(total)
-        // Every entry is written below (masked ones as zeros), so the buffer is reused as it is.
+        // Every entry `backward` reads is written below (masked ones as zeros), so the buffer is
+        // reused as it is: under the causal mask, a row's entries past its tile's last key are not.
         if probabilities.count != total { probabilities = [Float](repeating: 0, count: total) }
         let (heads, headDim, offsets) = (heads, headDim, offsets)
         let visibility = visibility
@@ -157,7 +158,8 @@ public struct ScaledDotProductAttention {
                             for i in 0..<rows {
                                 VectorMath.maskedScaledSoftmax(scores + i * ld,
                                                                visible: visibility.keys(qRow: qRow, i: i0 + i, keyLength: lk),
-                                                               scale: scale, into: p + (i0 + i) * lk, count: lk)
+                                                               scale: scale, into: p + (i0 + i) * lk,
+                                                               count: visibility.writtenKeys(tileKeys: keys, keyLength: lk))
                             }
                             SIMDMatrixProduct.multiply(m: rows, n: headDim, k: keys, a: p + i0 * lk, aRowStride: lk,
                                                        aColumnStride: 1, b: value.base + kRow * value.stride + column,
@@ -225,7 +227,8 @@ public struct ScaledDotProductAttention {
                             for i in 0..<rows {
                                 let visible = visibility.keys(qRow: qRow, i: i0 + i, keyLength: lk)
                                 Self.softmaxGradient(p + (i0 + i) * lk, dP + i * ld, visible: visible, scale: scale,
-                                                     into: dS + (i0 + i) * lk, count: lk)
+                                                     into: dS + (i0 + i) * lk,
+                                                     count: visibility.writtenKeys(tileKeys: keys, keyLength: lk))
                             }
                             SIMDMatrixProduct.multiply(m: rows, n: headDim, k: keys, a: dS + i0 * lk, aRowStride: lk,
                                                        aColumnStride: 1, b: k, ldb: key.stride,
@@ -299,6 +302,12 @@ public struct ScaledDotProductAttention {
             guard keyLimits != nil else { return keyLength }
             return (i0..<i0 + rows).map { keys(qRow: qRow, i: $0, keyLength: keyLength) }.max() ?? 0
         }
+
+        /// Entries of a tile's rows of P and dS that must be written (masked ones as zeros), given
+        /// its `tileKeys`: under the causal mask only those, since the key tiles of the backward
+        /// pass read query rows from their own position on, whose tiles reach past the key tile;
+        /// otherwise the whole row, as a key tile reads every query row.
+        func writtenKeys(tileKeys: Int, keyLength: Int) -> Int { causal ? tileKeys : keyLength }
     }
 
     private var visibility: Visibility { Visibility(causal: causal, keyLimits: keyLimits) }

@@ -5,8 +5,8 @@ import SeededRandom
 import XCTest
 
 /// The fast kernels of attention and the activations against plain loops: `SIMDMatrixProduct`,
-/// `VectorMath.maskedScaledSoftmax`, `ScaledDotProductAttention` (forward and backward, every mask)
-/// and the vectorised activation layer.
+/// `VectorMath.maskedScaledSoftmax`, `ScaledDotProductAttention` (forward and backward, every mask),
+/// the vectorised activation layer and LayerNorm.
 final class AttentionKernelTests: XCTestCase {
     func testMatrixProductMatchesPlainLoops() {
         var random = SplitMix64(seed: 70)
@@ -80,6 +80,7 @@ final class AttentionKernelTests: XCTestCase {
                 let k = random.normals(count: keyLayout.rowCount * width, std: 1)
                 let v = random.normals(count: keyLayout.rowCount * width, std: 1)
                 let dOut = random.normals(count: layout.rowCount * width, std: 1)
+                let k3 = k.map { 3 * $0 }
                 let reference = ReferenceAttention(heads: heads, headDim: headDim, queryLayout: layout, keyLayout: keyLayout,
                                                    causal: mask == "causal", keyLimits: keyLimits)
                 let (expectedOutput, expectedDQ, expectedDK, expectedDV) = reference.run(q: q, k: k, v: v, dOut: dOut)
@@ -94,6 +95,16 @@ final class AttentionKernelTests: XCTestCase {
                             let (q, k, v) = (ScaledDotProductAttention.Operand(base: q.baseAddress!, stride: width),
                                              ScaledDotProductAttention.Operand(base: k.baseAddress!, stride: width),
                                              ScaledDotProductAttention.Operand(base: v.baseAddress!, stride: width))
+                            // A first pass on other inputs leaves stale probabilities in the reused
+                            // buffer: the checked pass must neither read them nor leave them readable.
+                            var stale = output
+                            k3.withUnsafeBufferPointer { k3 in
+                                stale.withUnsafeMutableBufferPointer { stale in
+                                    attention.forward(query: q, key: .init(base: k3.baseAddress!, stride: width), value: v,
+                                                      queryLayout: layout, keyLayout: keyLayout, keyLimits: keyLimits,
+                                                      output: .init(base: stale.baseAddress!, stride: width))
+                                }
+                            }
                             output.withUnsafeMutableBufferPointer { output in
                                 attention.forward(query: q, key: k, value: v, queryLayout: layout, keyLayout: keyLayout,
                                                   keyLimits: keyLimits, output: .init(base: output.baseAddress!, stride: width))
@@ -133,6 +144,55 @@ final class AttentionKernelTests: XCTestCase {
             let dx = layer.backward(dy)
             XCTAssertEqual(y, x.map { function.value($0) }, accuracy: 3e-6, "\(function)")
             XCTAssertEqual(dx, zip(x, dy).map { function.derivative($0) * $1 }, accuracy: 1e-5, "\(function)")
+        }
+    }
+
+    /// LayerNorm's interleaved, chunked rows give the bits of one plain loop per row, at a width
+    /// with a partial SIMD column block, row counts that leave partial groups of four, and a size
+    /// that runs in parallel chunks.
+    func testLayerNormEqualsPlainRowLoopsBitForBit() {
+        for (rows, dim) in [(1, 5), (7, 12), (1_027, 64)] {
+            var layer = LayerNorm(name: "norm", dim: dim)
+            layer.gain.value = randomValues(dim, seed: 74)
+            layer.bias.value = randomValues(dim, seed: 75)
+            layer.gain.gradient = randomValues(dim, seed: 76)
+            layer.bias.gradient = randomValues(dim, seed: 77)
+            let (g, b) = (layer.gain.value, layer.bias.value)
+            var (dg, db) = (layer.gain.gradient, layer.bias.gradient)
+            let x = randomValues(rows * dim, seed: 78, std: 3)
+            let dy = randomValues(rows * dim, seed: 79)
+            let y = layer.forward(x)
+            let dx = layer.backward(dy)
+            var (expectedY, expectedDX) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
+            for r in 0..<rows {
+                let row = Array(x[r * dim..<(r + 1) * dim])
+                var mean: Float = 0
+                for v in row { mean += v }
+                mean /= Float(dim)
+                var variance: Float = 0
+                for v in row { variance += (v - mean) * (v - mean) }
+                let s = 1 / (variance / Float(dim) + layer.epsilon).squareRoot()
+                let xHat = row.map { ($0 - mean) * s }
+                var (meanG, meanGX): (Float, Float) = (0, 0)
+                for j in 0..<dim {
+                    let gHat = dy[r * dim + j] * g[j]
+                    meanG += gHat
+                    meanGX += gHat * xHat[j]
+                    dg[j] += dy[r * dim + j] * xHat[j]
+                    db[j] += dy[r * dim + j]
+                }
+                meanG /= Float(dim)
+                meanGX /= Float(dim)
+                for j in 0..<dim {
+                    expectedY[r * dim + j] = xHat[j] * g[j] + b[j]
+                    expectedDX[r * dim + j] = s * (dy[r * dim + j] * g[j] - meanG - xHat[j] * meanGX)
+                }
+            }
+            let label = "\(rows) x \(dim)"
+            XCTAssertEqual(y.map(\.bitPattern), expectedY.map(\.bitPattern), label)
+            XCTAssertEqual(dx.map(\.bitPattern), expectedDX.map(\.bitPattern), label)
+            XCTAssertEqual(layer.gain.gradient.map(\.bitPattern), dg.map(\.bitPattern), label)
+            XCTAssertEqual(layer.bias.gradient.map(\.bitPattern), db.map(\.bitPattern), label)
         }
     }
 }
