@@ -57,13 +57,10 @@ public struct LayerNorm {
                                     }
                                     let s = 1 / (squares / Float(dim) + epsilon).squareRoot()
                                     for r in 0..<count {
-                                        let (row, (m, sr)) = ((r0 + r) * dim, (mean[r], s[r]))
-                                        inverseStd[r0 + r] = sr
-                                        for j in 0..<dim {
-                                            let h = (x[row + j] - m) * sr
-                                            xHat[row + j] = h
-                                            y[row + j] = h * g[j] + b[j]
-                                        }
+                                        let row = (r0 + r) * dim
+                                        inverseStd[r0 + r] = s[r]
+                                        Self.normalize(x + row, mean: mean[r], inverseStd: s[r], gain: g, bias: b,
+                                                       normalized: xHat + row, output: y + row, dim: dim)
                                     }
                                 }
                             }
@@ -100,10 +97,9 @@ public struct LayerNorm {
                                         } / Float(dim)
                                         for r in 0..<count {
                                             let row = (r0 + r) * dim
-                                            let (mg, mgx, s) = (meanG[r], meanGX[r], inverseStd[r0 + r])
-                                            for j in 0..<dim {
-                                                dx[row + j] = s * (dy[row + j] * g[j] - mg - xHat[row + j] * mgx)
-                                            }
+                                            Self.inputGradient(dy + row, normalized: xHat + row, gain: g, meanG: meanG[r],
+                                                               meanGX: meanGX[r], inverseStd: inverseStd[r0 + r],
+                                                               into: dx + row, dim: dim)
                                         }
                                     }
                                     Self.accumulateColumnSums(rows: rows, dim: dim, dy: dy, xHat: xHat,
@@ -143,6 +139,47 @@ public struct LayerNorm {
         var sum = SIMD4<Float>()
         for j in 0..<dim { sum += SIMD4(term(0, j), term(r1, j), term(r2, j), term(r3, j)) }
         return sum
+    }
+
+    /// One row's `x̂ = (x - mean) · s` and `y = x̂ · gain + bias`, eight columns at a time (the
+    /// pointers may not overlap, which the compiler cannot see in a plain loop).
+    @inline(__always)
+    private static func normalize(_ x: UnsafePointer<Float>, mean: Float, inverseStd s: Float, gain: UnsafePointer<Float>,
+                                  bias: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>,
+                                  output: UnsafeMutablePointer<Float>, dim: Int) {
+        let (meanVector, sVector) = (SIMD8<Float>(repeating: mean), SIMD8<Float>(repeating: s))
+        var j = 0
+        while j + 8 <= dim {
+            let h = (VectorMath.load(x + j) - meanVector) * sVector
+            VectorMath.store(h, normalized + j)
+            VectorMath.store(h * VectorMath.load(gain + j) + VectorMath.load(bias + j), output + j)
+            j += 8
+        }
+        while j < dim {
+            let h = (x[j] - mean) * s
+            normalized[j] = h
+            output[j] = h * gain[j] + bias[j]
+            j += 1
+        }
+    }
+
+    /// One row's `dx = s · (dy · gain - meanG - x̂ · meanGX)`, eight columns at a time.
+    @inline(__always)
+    private static func inputGradient(_ dy: UnsafePointer<Float>, normalized xHat: UnsafePointer<Float>,
+                                      gain: UnsafePointer<Float>, meanG: Float, meanGX: Float, inverseStd s: Float,
+                                      into dx: UnsafeMutablePointer<Float>, dim: Int) {
+        let (mg, mgx, sVector) = (SIMD8<Float>(repeating: meanG), SIMD8<Float>(repeating: meanGX),
+                                  SIMD8<Float>(repeating: s))
+        var j = 0
+        while j + 8 <= dim {
+            let g = VectorMath.load(dy + j) * VectorMath.load(gain + j)
+            VectorMath.store(sVector * (g - mg - VectorMath.load(xHat + j) * mgx), dx + j)
+            j += 8
+        }
+        while j < dim {
+            dx[j] = s * (dy[j] * gain[j] - meanG - xHat[j] * meanGX)
+            j += 1
+        }
     }
 
     /// `gain[j] += Σ_r dy[r, j] x̂[r, j]` and `bias[j] += Σ_r dy[r, j]`, rows added in order.
