@@ -37,6 +37,10 @@ public struct LayerNorm {
         precondition(x.count % dim == 0, "input is not [rows, \(dim)]")
         let rows = x.count / dim
         let (dim, epsilon) = (dim, epsilon)
+        guard rows > 0 else {
+            (normalized, inverseStd) = ([], [])
+            return []
+        }
         // Every entry is written below, so buffers of the right size are reused as they are.
         if normalized.count != x.count { normalized = [Float](repeating: 0, count: x.count) }
         if inverseStd.count != rows { inverseStd = [Float](repeating: 0, count: rows) }
@@ -78,6 +82,7 @@ public struct LayerNorm {
         precondition(dy.count == normalized.count, "gradient does not match the last forward")
         let rows = inverseStd.count
         let dim = dim
+        guard rows > 0 else { return [] }
         var dx = [Float](repeating: 0, count: dy.count)
         dy.withUnsafeBufferPointer { dy in
             normalized.withUnsafeBufferPointer { xHat in
