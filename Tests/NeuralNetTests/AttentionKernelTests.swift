@@ -96,7 +96,7 @@ final class AttentionKernelTests: XCTestCase {
                                              ScaledDotProductAttention.Operand(base: k.baseAddress!, stride: width),
                                              ScaledDotProductAttention.Operand(base: v.baseAddress!, stride: width))
                             // A first pass on other inputs leaves stale probabilities in the reused
-                            // buffer: the checked pass must neither read them nor leave them readable.
+                            // buffer; the checked pass below must not read any of them.
                             var stale = output
                             k3.withUnsafeBufferPointer { k3 in
                                 stale.withUnsafeMutableBufferPointer { stale in
