@@ -58,9 +58,6 @@ public struct Activation {
         self.function = function
     }
 
-    /// Inputs at least this long are split over cores.
-    static let parallelThreshold = 1 << 16
-
     /// `f(x)` elementwise; keeps `x` for `backward`.
     public mutating func forward(_ x: [Float]) -> [Float] {
         input = x
@@ -95,7 +92,7 @@ public struct Activation {
     /// Runs `body` over `0..<count`, in parallel chunks when `count` is large.
     private static func apply(count: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        if count < parallelThreshold {
+        if count < Parallel.elementwiseThreshold {
             body(0..<count)
         } else {
             Parallel.forEachChunk(count: count) { _, range in body(range) }

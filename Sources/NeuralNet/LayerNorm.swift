@@ -129,7 +129,7 @@ public struct LayerNorm {
         func run(_ range: Range<Int>) {
             for group in range { body(group * rowGroup, min(rowGroup, rows - group * rowGroup)) }
         }
-        if rows * dim < Activation.parallelThreshold {
+        if rows * dim < Parallel.elementwiseThreshold {
             run(0..<groups)
         } else {
             Parallel.forEachChunk(count: groups) { _, range in run(range) }

@@ -7,6 +7,10 @@ public enum Parallel {
     /// Chunks used by `forEachChunk` when the caller does not say.
     public static let defaultChunkCount = 8
 
+    /// Elementwise passes (activations, LayerNorm) over fewer values than this run on the calling
+    /// thread: below it, handing chunks to other threads costs more than the work.
+    static let elementwiseThreshold = 1 << 16
+
     /// Calls `body(chunk, range)` for `chunkCount` contiguous slices of `0..<count` (fewer when
     /// `count` is small), concurrently on Dispatch's worker threads; returns when all are done.
     /// Chunks must write disjoint memory.
