@@ -99,6 +99,24 @@ public struct SemanticIDTrie: Equatable, Sendable {
         return node
     }
 
+    /// Per item of `codes` (the codes the trie was built from) and level `l`, the node of the
+    /// item's first `l` codes, whose children are the codes allowed at level `l`, `[count, levels]`.
+    public func prefixNodes(of codes: SemanticIDCodes) -> [Int32] {
+        precondition(codes.levels == levels, "the codes have \(codes.levels) levels, the trie \(levels)")
+        var nodes = [Int32](repeating: 0, count: codes.count * levels)
+        for item in 0..<codes.count {
+            var node = Self.root
+            for level in 0..<levels {
+                nodes[item * levels + level] = Int32(node)
+                guard let next = child(of: node, code: codes.codes[item * levels + level]) else {
+                    preconditionFailure("item \(item)'s code is not in the trie")
+                }
+                node = next
+            }
+        }
+        return nodes
+    }
+
     /// The item whose whole tuple is `codes`, or nil.
     public func item(forCode codes: some Sequence<Int32>) -> Int? {
         guard let node = node(forPrefix: codes), levelRanges.last?.contains(node) == true else { return nil }

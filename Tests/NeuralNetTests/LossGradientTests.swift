@@ -22,6 +22,35 @@ final class LossGradientTests: XCTestCase {
         XCTAssertEqual(loss([Float](repeating: 0.3, count: 20)), log(5), accuracy: 1e-6)
     }
 
+    func testSoftmaxCrossEntropyOverAllowedClassesOnly() {
+        let logits = randomValues(3 * 6, seed: 43, std: 2)
+        let targets: [Int32] = [4, 0, 3]
+        let allowed: [ArraySlice<Int32>] = [[1, 4, 5], [0, 2, 3, 4], [3]]
+        func lossAndGradient(_ logits: [Float]) -> (Double, [Float]) {
+            var gradient = logits
+            let loss = gradient.withUnsafeMutableBufferPointer {
+                SoftmaxCrossEntropy.lossAndGradient(logits: $0, classes: 6, targets: targets, allowedClasses: allowed)
+            }
+            return (loss, gradient)
+        }
+        let gradient = lossAndGradient(logits).1
+        for (row, classes) in allowed.enumerated() {
+            for c in 0..<6 where !classes.contains(Int32(c)) { XCTAssertEqual(gradient[row * 6 + c], 0, "row \(row) class \(c)") }
+        }
+        assertGradient("restricted softmax cross-entropy", values: logits, analytic: gradient) { lossAndGradient($0).0 }
+        // By hand: logits (1, 2, 3, 0) over classes {0, 2}, target 2: log(e + e³) - 3 = log(1 + e⁻²);
+        // its gradient is (p₀, 0, p₂ - 1, 0) with p₀ = 1 / (1 + e²).
+        var byHand: [Float] = [1, 2, 3, 0]
+        let loss = byHand.withUnsafeMutableBufferPointer {
+            SoftmaxCrossEntropy.lossAndGradient(logits: $0, classes: 4, targets: [2], allowedClasses: [[0, 2]])
+        }
+        let p0 = 1 / (1 + exp(2.0))
+        XCTAssertEqual(loss, log(1 + exp(-2.0)), accuracy: 1e-6)
+        for (value, expected) in zip(byHand, [p0, 0, -p0, 0]) { XCTAssertEqual(Double(value), expected, accuracy: 1e-6) }
+        // A single allowed class costs nothing and has no gradient.
+        XCTAssertEqual(lossAndGradient(logits).1[12..<18].map { abs($0) }.max(), 0)
+    }
+
     func testSampledSoftmaxWithLogQCorrection() {
         let logits = randomValues(3 * 4, seed: 41)
         let logQ = randomValues(3 * 4, seed: 42).map { -abs($0) - 1 }

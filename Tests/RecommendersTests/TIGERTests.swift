@@ -31,15 +31,17 @@ final class TIGERTests: XCTestCase {
     private var codes: SemanticIDCodes { Self.codes }
 
     /// The small model of these tests.
-    private func smallConfig(beamWidth: Int = 10, maxEpochs: Int = 150, maxLength: Int = 8, seed: Int = 3) -> TIGER.Config {
+    private func smallConfig(beamWidth: Int = 10, maxEpochs: Int = 150, maxLength: Int = 8, seed: Int = 3,
+                             constrainedSoftmax: Bool = false) -> TIGER.Config {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
                      learningRate: 0.01, warmupSteps: 0, batchSize: 8, maxEpochs: maxEpochs, patience: maxEpochs,
-                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed)
+                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: constrainedSoftmax)
     }
 
     /// A briefly trained model on the cyclic walks (non-trivial but not saturated likelihoods).
-    private func brieflyTrained(beamWidth: Int = 12) throws -> TIGER {
-        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3), codes: codes)
+    private func brieflyTrained(beamWidth: Int = 12, constrainedSoftmax: Bool = false) throws -> TIGER {
+        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3, constrainedSoftmax: constrainedSoftmax),
+                              codes: codes)
         try model.fit(Fixtures.cyclicWalks().data)
         return model
     }
@@ -110,9 +112,16 @@ final class TIGERTests: XCTestCase {
     /// The key-value-cached beam decoder (`exactLogLikelihoods`, a beam as wide as the catalogue)
     /// gives every item the log-likelihood of the teacher-forced decoder of training; `scoreBatch`
     /// with that width writes exactly those; `generateRanking` is the exact top k without the
-    /// history.
+    /// history. With the full softmax the unused codes keep some mass; with `constrainedSoftmax`
+    /// the items' probabilities add up to 1.
     func testBeamSearchAsWideAsTheCatalogueGivesTheTeacherForcedLikelihoods() throws {
-        let model = try brieflyTrained(beamWidth: 12)
+        for constrainedSoftmax in [false, true] {
+            try checkBeamAsWideAsTheCatalogue(brieflyTrained(beamWidth: 12, constrainedSoftmax: constrainedSoftmax),
+                                              constrainedSoftmax: constrainedSoftmax)
+        }
+    }
+
+    private func checkBeamAsWideAsTheCatalogue(_ model: TIGER, constrainedSoftmax: Bool) {
         let histories = probeHistories
         let batch = Fixtures.scores(of: model, histories: histories)
         for (index, history) in histories.enumerated() {
@@ -127,7 +136,11 @@ final class TIGERTests: XCTestCase {
             // The last level is full under every prefix, so p(c = 0 | prefix) + p(c = 1 | prefix) = 1
             // and the items' probabilities add up to the prefixes' probability mass: at most 1.
             XCTAssertLessThanOrEqual(logSumExp(exact), 1e-5, "\(history)")
-            XCTAssertLessThan(logSumExp(exact), 0, "the codebooks' unused codes keep some mass: \(history)")
+            if constrainedSoftmax {
+                XCTAssertEqual(logSumExp(exact), 0, accuracy: 1e-5, "a distribution over the catalogue: \(history)")
+            } else {
+                XCTAssertLessThan(logSumExp(exact), -1e-3, "the codebooks' unused codes keep some mass: \(history)")
+            }
 
             let seen = Set(history)
             let expected = topItems(exact, k: 12).filter { !seen.contains(Int32($0)) }.prefix(5)
@@ -142,12 +155,19 @@ final class TIGERTests: XCTestCase {
     /// items' exact likelihoods), then the `width` most likely items below them. Width 6 and more
     /// keeps every prefix, so its items are the exact top items.
     func testNarrowBeamsKeepTheMostLikelyPrefixesThenTheMostLikelyItems() throws {
-        let fitted = try brieflyTrained(beamWidth: 12)
+        for constrainedSoftmax in [false, true] {
+            try checkNarrowBeams(constrainedSoftmax: constrainedSoftmax)
+        }
+    }
+
+    private func checkNarrowBeams(constrainedSoftmax: Bool) throws {
+        let fitted = try brieflyTrained(beamWidth: 12, constrainedSoftmax: constrainedSoftmax)
         let state = try fitted.fittedState()
         let histories = probeHistories
         var prunedAway = 0
         for width in [3, 4, 5, 6, 8] {
-            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3), codes: nil)
+            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3, constrainedSoftmax: constrainedSoftmax),
+                                   codes: nil)
             try narrow.restoreFittedState(state)
             let scores = Fixtures.scores(of: narrow, histories: histories)
             for (index, history) in histories.enumerated() {
@@ -161,7 +181,8 @@ final class TIGERTests: XCTestCase {
                 if found != topItems(exact, k: width) { prunedAway += 1 }
             }
         }
-        XCTAssertGreaterThan(prunedAway, 0, "some narrow beam prunes a prefix holding one of the exact top items")
+        XCTAssertGreaterThan(prunedAway, 0, "some narrow beam prunes a prefix holding one of the exact top items "
+                             + "(constrainedSoftmax \(constrainedSoftmax))")
     }
 
     /// The training loss of a batch of every user is the mean over every (prefix, next item) pair
@@ -169,12 +190,19 @@ final class TIGERTests: XCTestCase {
     /// the decoder rows of the target after position t read only the encoder states 0...t. Checked
     /// on the untrained network of the loss probe, restored into a model from its parameters.
     func testTrainingLossIsTheMeanNegativeLogLikelihoodOfEveryNextItemAfterItsPrefix() throws {
+        for constrainedSoftmax in [false, true] {
+            try checkTrainingLoss(constrainedSoftmax: constrainedSoftmax)
+        }
+    }
+
+    private func checkTrainingLoss(constrainedSoftmax: Bool) throws {
         let data = Fixtures.cyclicWalks().data
-        let config = smallConfig(beamWidth: 12, maxEpochs: 1)
+        let config = smallConfig(beamWidth: 12, maxEpochs: 1, constrainedSoftmax: constrainedSoftmax)
         let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
         let loss = probe.lossAndGradients()
 
-        var state = probe.parameters.safetensorsContents(metadata: ["format": "llmrec.tiger.v1", "numItems": "12"])
+        var state = probe.parameters.safetensorsContents(metadata: ["format": "llmrec.tiger.v1", "numItems": "12",
+                                                                    "constrainedSoftmax": String(constrainedSoftmax)])
         state.tensors["semanticIDs"] = Safetensors.Tensor(shape: [12, 3], values: codes.codes.map(Float.init))
         state.tensors["codebookSizes"] = Safetensors.Tensor(shape: [3], values: [3, 4, 2])
         let untrained = try TIGER(config: config, codes: nil)
@@ -195,8 +223,9 @@ final class TIGERTests: XCTestCase {
         }
         XCTAssertEqual(targets, 2 * (8 * 1 + 8 * 2 + 8 * 3))  // per community 8 train walks each of 2, 3 and 4 items
         XCTAssertEqual(loss, total / Double(targets), accuracy: 1e-4 * max(1, abs(loss)))
-        // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2).
-        XCTAssertEqual(loss, log(24.0), accuracy: 1.5)
+        // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2), or with
+        // the trie's levels of the number of items (3 * 2 * 2).
+        XCTAssertEqual(loss, log(constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
     }
 
     // MARK: 3. Gradients
@@ -204,16 +233,17 @@ final class TIGERTests: XCTestCase {
     /// Central differences of the training loss (one batch of every user) against the analytic
     /// gradient of every parameter: code embeddings, positions, encoder, decoder tokens and
     /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
-    /// `encoderItemIDs`, the encoder's item-ID table too.
+    /// `encoderItemIDs`, the encoder's item-ID table too; and with `constrainedSoftmax`.
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
             (0..<(3 + random.nextIndex(below: 4))).map { _ in Int32(random.nextIndex(below: 12)) }
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
-        for encoderItemIDs in [false, true] {
+        for (encoderItemIDs, constrainedSoftmax) in [(false, false), (true, false), (false, true)] {
             let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
-                                      dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs)
+                                      dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs,
+                                      constrainedSoftmax: constrainedSoftmax)
             try checkLossGradients(of: TIGER(config: config, codes: codes).lossProbe(for: data), encoderItemIDs: encoderItemIDs)
         }
     }
@@ -406,6 +436,10 @@ final class TIGERTests: XCTestCase {
         var empty = state
         empty.metadata["numItems"] = "0"
         try assertRefused(fresh(), empty, containing: "numItems")
+        // A state trained with the trie-constrained softmax would score differently under the full one.
+        var constrained = state
+        constrained.metadata["constrainedSoftmax"] = "true"
+        try assertRefused(fresh(), constrained, containing: "constrainedSoftmax true")
 
         // A failed restore leaves a restored model scoring as before.
         let restored = try fresh()
@@ -510,7 +544,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
-                                        "encoderItemText"])
+                                        "encoderItemText", "constrainedSoftmax"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

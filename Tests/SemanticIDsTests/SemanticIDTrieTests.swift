@@ -18,6 +18,8 @@ final class SemanticIDTrieTests: XCTestCase {
         XCTAssertNil(trie.item(forCode: [1]), "an inner node is not an item")
         XCTAssertEqual(trie.levelRanges, [1..<3, 3..<7])
         XCTAssertEqual(trie.itemCount, 4)
+        // Per item: the root, then the node of its first code (node 1 holds code 0, node 2 code 1).
+        XCTAssertEqual(trie.prefixNodes(of: codes), [0, 2, 0, 1, 0, 2, 0, 1])
     }
 
     /// Property: every item's tuple walks to its own leaf, every walk of valid codes ends at an item.
@@ -28,7 +30,14 @@ final class SemanticIDTrieTests: XCTestCase {
         let ordered = Array(tuples)
         let codes = try SemanticIDCodes(codes: ordered.flatMap { $0 }, codebookSizes: [12, 12, 12])
         let trie = try SemanticIDTrie(codes)
-        for (item, tuple) in ordered.enumerated() { XCTAssertEqual(trie.item(forCode: tuple), item) }
+        let prefixNodes = trie.prefixNodes(of: codes)
+        for (item, tuple) in ordered.enumerated() {
+            XCTAssertEqual(trie.item(forCode: tuple), item)
+            for level in 0..<3 {
+                XCTAssertEqual(Int(prefixNodes[item * 3 + level]), trie.node(forPrefix: tuple.prefix(level)))
+                XCTAssertTrue(trie.validNextCodes(of: Int(prefixNodes[item * 3 + level])).contains(tuple[level]))
+            }
+        }
         for node in 0..<trie.nodeCount {
             let next = Array(trie.validNextCodes(of: node))
             XCTAssertEqual(next, next.sorted())

@@ -113,9 +113,11 @@ struct NextItemTraining {
     ///   - targets: `[rows]`, column of E of each row's target (`0..<items`).
     ///   - table: E, `[items, dim]`, the output item representations.
     ///   - tableGradient: dLoss/dE `[items, dim]`, accumulated into.
+    ///   - allowedClasses: per row, the columns its softmax runs over (`SoftmaxCrossEntropy`); nil:
+    ///     all of them.
     /// - Returns: the mean loss over rows and dLoss/dH `[rows, dim]`.
     static func fullSoftmaxCrossEntropy(hidden: [Float], targets: [Int32], table: [Float], tableGradient: inout [Float],
-                                        dim: Int) -> (Double, [Float]) {
+                                        dim: Int, allowedClasses: [ArraySlice<Int32>]? = nil) -> (Double, [Float]) {
         let rows = targets.count
         let items = table.count / dim
         guard rows > 0, items > 0 else { return (0, [Float](repeating: 0, count: rows * dim)) }
@@ -135,7 +137,8 @@ struct NextItemTraining {
                                           lda: dim, b: e.baseAddress!, ldb: dim, c: block.baseAddress!, ldc: items)
                                 loss += SoftmaxCrossEntropy.lossAndGradient(logits: block, classes: items,
                                                                             targets: Array(targets[first..<first + count]),
-                                                                            divisor: rows)
+                                                                            divisor: rows,
+                                                                            allowedClasses: allowedClasses.map { Array($0[first..<first + count]) })
                                 BLAS.gemm(m: count, n: dim, k: items, a: block.baseAddress!, lda: items,
                                           b: e.baseAddress!, ldb: dim, c: dh.baseAddress! + first * dim, ldc: dim)
                                 BLAS.gemm(transposeA: true, m: items, n: dim, k: count, a: block.baseAddress!, lda: items,

@@ -16,7 +16,7 @@ extension TIGER: PersistentRecommender {
     ///   `[numItems]` (1 for an item without interactions at fit time, else 0).
     ///
     /// Metadata: `format` `"llmrec.tiger.v1"`, `numItems`, `semanticIDs` (their source),
-    /// `encoderItemText`, and `epochsRun` / `bestEpoch` of the fit.
+    /// `encoderItemText`, `constrainedSoftmax`, and `epochsRun` / `bestEpoch` of the fit.
     /// - Throws: `SequentialStateError.notFitted` before `fit`.
     public func fittedState() throws -> Safetensors.Contents {
         guard let network, let codes else { throw SequentialStateError.notFitted(model: Self.modelName) }
@@ -24,6 +24,7 @@ extension TIGER: PersistentRecommender {
             metadata: SequentialState.metadata(format: Self.stateFormat, numItems: numItems, summary: trainingSummary))
         contents.metadata["semanticIDs"] = codesSource
         contents.metadata["encoderItemText"] = String(config.encoderItemText)
+        contents.metadata["constrainedSoftmax"] = String(config.constrainedSoftmax)
         contents.tensors["semanticIDs"] = Safetensors.Tensor(shape: [codes.count, codes.levels], values: codes.codes.map { exactFloat(Int($0)) })
         contents.tensors["codebookSizes"] = Safetensors.Tensor(shape: [codes.levels], values: codes.codebookSizes.map(exactFloat))
         if network.textTower != nil {
@@ -49,12 +50,14 @@ extension TIGER: PersistentRecommender {
         guard let levels = state.tensors["codebookSizes"]?.shape.first, levels > 0 else {
             throw SafetensorsError.missingTensor("codebookSizes")
         }
-        // The text input adds no tensor (the tower is shared), so the flag is checked by name; states
-        // saved before it existed had it off.
-        let savedText = state.metadata["encoderItemText"] == "true"
-        guard savedText == config.encoderItemText else {
-            throw SafetensorsError.badHeader("\(Self.stateFormat) state saved with encoderItemText \(savedText), "
-                                             + "this configuration has \(config.encoderItemText)")
+        // The text input and the softmax's normalisation add no tensor, so the flags are checked by
+        // name; states saved before they existed had them off.
+        for (flag, value) in [("encoderItemText", config.encoderItemText), ("constrainedSoftmax", config.constrainedSoftmax)] {
+            let saved = state.metadata[flag] == "true"
+            guard saved == value else {
+                throw SafetensorsError.badHeader("\(Self.stateFormat) state saved with \(flag) \(saved), "
+                                                 + "this configuration has \(value)")
+            }
         }
         let sizes = try state.integers(of: "codebookSizes", shape: [levels], in: 1..<largestExactFloatInteger)
         let tuples = try state.integers(of: "semanticIDs", shape: [count, levels], in: 0..<largestExactFloatInteger)

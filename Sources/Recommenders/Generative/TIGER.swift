@@ -89,13 +89,18 @@ public final class TIGER: EpochTrainedRecommender {
         /// tower, shared) to the encoder's inputs, as HLLM's user model reads item text. Default
         /// false; `hybridDefaults` sets it.
         public var encoderItemText: Bool
+        /// Normalises each level's softmax over the codes the prefix trie allows after the
+        /// item's earlier codes, in training and in decoding alike, so an item's likelihood is a
+        /// hierarchical softmax over the catalogue and no probability or gradient goes to codes no
+        /// item continues with. False: a full softmax over the level's codebook (TIGER's). Default false.
+        public var constrainedSoftmax: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
                     maxLength: Int = 50, dropout: Float = 0.2, learningRate: Float = 2e-3, warmupSteps: Int = 20,
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
-                    encoderItemIDs: Bool = false, encoderItemText: Bool = false) {
+                    encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -115,6 +120,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.seed = seed
             self.encoderItemIDs = encoderItemIDs
             self.encoderItemText = encoderItemText
+            self.constrainedSoftmax = constrainedSoftmax
         }
 
         /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.
@@ -241,7 +247,8 @@ public final class TIGER: EpochTrainedRecommender {
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
         let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, itemText: itemText, config: config,
                                    random: &random)
-        return TIGERTrainer(config: config, data: data, codes: codes, network: network, itemText: itemText)
+        return TIGERTrainer(config: config, data: data, codes: codes, trie: config.constrainedSoftmax ? trie : nil,
+                            network: network, itemText: itemText)
     }
 
     /// Scores with `network` from now on (the hybrid caches every item's dense representation).
@@ -301,7 +308,7 @@ public final class TIGER: EpochTrainedRecommender {
                     [Float](repeating: 0, count: histories.count * config.dim))
         }
         var search = TIGERBeamSearch(network: network, trie: trie, codes: codes, heads: config.heads,
-                                     maxLength: config.maxLength)
+                                     maxLength: config.maxLength, constrainedSoftmax: config.constrainedSoftmax)
         var generated: [TIGERBeamSearch.Generated] = []
         var states: [Float] = []
         generated.reserveCapacity(histories.count)
@@ -337,8 +344,9 @@ public final class TIGER: EpochTrainedRecommender {
     /// modelling API): every item's log-likelihood after `history` from the teacher-forced decoder
     /// of training (`TIGERNetwork.decode`, no key-value cache), `[numItems]`.
     public func teacherForcedLogLikelihoods(history: [Int32]) -> [Float] {
-        guard var network, let codes, numItems > 0 else { return [Float](repeating: -.infinity, count: numItems) }
+        guard var network, let codes, let trie, numItems > 0 else { return [Float](repeating: -.infinity, count: numItems) }
         let (levels, dim) = (codes.levels, config.dim)
+        let prefixNodes = trie.prefixNodes(of: codes)
         let window = history.suffix(config.maxLength)
         let memoryLayout = SequenceLayout.packed(lengths: [window.count])
         let memory = network.encode(items: Array(window), codes: codes, layout: memoryLayout, training: false)
@@ -352,12 +360,15 @@ public final class TIGER: EpochTrainedRecommender {
             for level in 0..<levels {
                 let row = Array(hidden[(item * levels + level) * dim..<(item * levels + level + 1) * dim])
                 let table = network.outputTables[level].value
-                let logits = (0..<codes.codebookSizes[level]).map { code in
-                    zip(row, table[code * dim..<(code + 1) * dim]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-                }
-                let largest = logits.max()!
-                let logNormaliser = largest + log(logits.reduce(Float(0)) { $0 + exp($1 - largest) })
-                result[item] += logits[Int(codes.codes[item * levels + level])] - logNormaliser
+                let normalisedOver = config.constrainedSoftmax
+                    ? trie.validNextCodes(of: Int(prefixNodes[item * levels + level])).map(Int.init)
+                    : Array(0..<codes.codebookSizes[level])
+                let logits = Dictionary(uniqueKeysWithValues: normalisedOver.map { code in
+                    (code, zip(row, table[code * dim..<(code + 1) * dim]).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+                })
+                let largest = logits.values.max()!
+                let logNormaliser = largest + log(logits.values.reduce(Float(0)) { $0 + exp($1 - largest) })
+                result[item] += logits[Int(codes.codes[item * levels + level])]! - logNormaliser
             }
         }
         return result

@@ -14,7 +14,8 @@ import SemanticIDs
 /// 3. step `l` feeds every live beam's last token (BOS, then the code chosen at level `l-1`)
 ///    through the decoder with a key-value cache of the earlier steps' self-attention, so a step
 ///    costs one token per beam; the level's output table gives log-probabilities (a full softmax
-///    over the codebook, the model's own likelihood); each user keeps its `beamWidth` best
+///    over the codebook, or with `constrainedSoftmax` over the codes the trie allows after the
+///    beam's prefix: the model's own likelihood either way); each user keeps its `beamWidth` best
 ///    children `score + log p(code)` over all its beams (ties: lower trie node, i.e. the
 ///    lexicographically smaller code, first) and the caches follow their parents.
 ///
@@ -33,14 +34,19 @@ struct TIGERBeamSearch {
     private let codes: SemanticIDCodes
     private let heads: Int
     private let maxLength: Int
+    /// Normalise each step's softmax over the codes the trie allows after the beam's prefix
+    /// (`TIGER.Config.constrainedSoftmax`) instead of the whole codebook.
+    private let constrainedSoftmax: Bool
 
     /// A search over `network` (copied: its caches become this search's scratch space).
-    init(network: TIGERNetwork, trie: SemanticIDTrie, codes: SemanticIDCodes, heads: Int, maxLength: Int) {
+    init(network: TIGERNetwork, trie: SemanticIDTrie, codes: SemanticIDCodes, heads: Int, maxLength: Int,
+         constrainedSoftmax: Bool) {
         self.network = network
         self.trie = trie
         self.codes = codes
         self.heads = heads
         self.maxLength = maxLength
+        self.constrainedSoftmax = constrainedSoftmax
     }
 
     /// The `beamWidth` most likely items after each history (fewer when the trie has fewer),
@@ -64,7 +70,7 @@ struct TIGERBeamSearch {
                                      memoryLayout: memoryLayout)
             }
             let hidden = network.decoderNorm.forward(x)
-            let logProbabilities = levelLogProbabilities(hidden, level: level, rows: beams.count)
+            let logProbabilities = levelLogProbabilities(hidden, level: level, nodes: beams.node)
             beams = beams.expanded(trie: trie, logProbabilities: logProbabilities, codebookSize: network.codebookSizes[level],
                                    beamWidth: beamWidth, level: level)
         }
@@ -176,9 +182,11 @@ struct TIGERBeamSearch {
         return y
     }
 
-    /// Log-softmax of `hidden · output[level]ᵀ`, `[rows, V_level]`.
-    private func levelLogProbabilities(_ hidden: [Float], level: Int, rows: Int) -> [Float] {
-        let size = network.codebookSizes[level]
+    /// Log-softmax of `hidden · output[level]ᵀ`, `[rows, V_level]`, for the beams at trie `nodes`
+    /// (`[rows]`): normalised over the whole codebook, or with `constrainedSoftmax` over each
+    /// node's children (the entries of other codes are then meaningless; the trie never reads them).
+    private func levelLogProbabilities(_ hidden: [Float], level: Int, nodes: [Int]) -> [Float] {
+        let (rows, size) = (nodes.count, network.codebookSizes[level])
         var logits = [Float](repeating: 0, count: rows * size)
         guard rows > 0 else { return logits }
         BLAS.gemm(transposeB: true, m: rows, n: size, k: network.dim, a: hidden, lda: network.dim,
@@ -186,14 +194,21 @@ struct TIGERBeamSearch {
         logits.withUnsafeMutableBufferPointer { logits in
             for r in 0..<rows {
                 let row = UnsafeMutableBufferPointer(rebasing: logits[r * size..<(r + 1) * size])
-                let largest = row.max()!
-                var sum: Float = 0
-                for j in 0..<size { sum += expf(row[j] - largest) }
-                let logNormaliser = largest + logf(sum)
+                let logNormaliser = constrainedSoftmax
+                    ? Self.logSumExp(row, over: trie.validNextCodes(of: nodes[r]).lazy.map(Int.init))
+                    : Self.logSumExp(row, over: 0..<size)
                 for j in 0..<size { row[j] -= logNormaliser }
             }
         }
         return logits
+    }
+
+    /// `log Σ_j exp(row[j])` over `columns` (not empty).
+    private static func logSumExp(_ row: UnsafeMutableBufferPointer<Float>, over columns: some Collection<Int>) -> Float {
+        let largest = columns.lazy.map { row[$0] }.max()!
+        var sum: Float = 0
+        for j in columns { sum += expf(row[j] - largest) }
+        return largest + logf(sum)
     }
 }
 

@@ -12,6 +12,8 @@ import SemanticIDs
 /// prefix mask); the loss of a target is the sum over levels of the full softmax cross-entropy of
 /// its code against that level's codebook, i.e. the item's negative log-likelihood under the
 /// decoder, averaged over the batch's targets (TIGER's sliding-window examples, all at once).
+/// With `constrainedSoftmax` each level's softmax runs over the codes the trie allows after the
+/// target's earlier codes only.
 ///
 /// The hybrid adds the dense head's loss: full softmax cross-entropy of `h_t · r_j` over the warm
 /// items (those in a training sequence; cold items are never negatives, as in HLLM), its gradient
@@ -30,11 +32,19 @@ struct TIGERTrainer {
     /// (-1 when cold), `[numItems]`.
     private let warmFeatures: [Float]
     private let warmIndex: [Int32]
+    /// With `constrainedSoftmax`: the trie, and per item and level the node whose children are
+    /// that level's allowed codes (`SemanticIDTrie.prefixNodes`), `[numItems, L]`.
+    private let trie: SemanticIDTrie?
+    private let prefixNodes: [Int32]
 
-    init(config: TIGER.Config, data: TrainingData, codes: SemanticIDCodes, network: TIGERNetwork,
+    /// A trainer of `network`; with `trie` (`constrainedSoftmax`), each level's softmax runs over
+    /// the codes the trie allows after the target's earlier codes.
+    init(config: TIGER.Config, data: TrainingData, codes: SemanticIDCodes, trie: SemanticIDTrie?, network: TIGERNetwork,
          itemText: TIGER.ItemText?) {
         self.config = config
         self.codes = codes
+        self.trie = trie
+        prefixNodes = trie?.prefixNodes(of: codes) ?? []
         self.network = network
         parameters = network.parameters
         schedule = NextItemTraining(data: data, maxLength: config.maxLength, batchSize: config.batchSize, seed: config.seed)
@@ -90,9 +100,13 @@ struct TIGERTrainer {
                 levelHidden.replaceSubrange(r * dim..<(r + 1) * dim, with: hidden[(r * levels + level) * dim..<(r * levels + level + 1) * dim])
             }
             let levelTargets = (0..<targets).map { targetCodes[$0 * levels + level] }
+            let allowed = trie.map { trie in
+                batch.targets.map { trie.validNextCodes(of: Int(prefixNodes[Int($0) * levels + level])) }
+            }
             let table = network.outputTables[level]
             let (levelLoss, dLevel) = NextItemTraining.fullSoftmaxCrossEntropy(
-                hidden: levelHidden, targets: levelTargets, table: table.value, tableGradient: &table.gradient, dim: dim)
+                hidden: levelHidden, targets: levelTargets, table: table.value, tableGradient: &table.gradient, dim: dim,
+                allowedClasses: allowed)
             loss += levelLoss
             for r in 0..<targets {
                 dHidden.replaceSubrange((r * levels + level) * dim..<(r * levels + level + 1) * dim,
