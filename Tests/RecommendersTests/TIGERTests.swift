@@ -31,17 +31,22 @@ final class TIGERTests: XCTestCase {
     private var codes: SemanticIDCodes { Self.codes }
 
     /// The small model of these tests.
+    /// The small model of these tests; `output` picks the full softmax, the trie-constrained one, or
+    /// that with trie-node output rows.
     private func smallConfig(beamWidth: Int = 10, maxEpochs: Int = 150, maxLength: Int = 8, seed: Int = 3,
-                             constrainedSoftmax: Bool = false) -> TIGER.Config {
+                             output: OutputHead = .fullSoftmax) -> TIGER.Config {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
                      learningRate: 0.01, warmupSteps: 0, batchSize: 8, maxEpochs: maxEpochs, patience: maxEpochs,
-                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: constrainedSoftmax)
+                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: output != .fullSoftmax,
+                     nodeOutputRows: output == .nodeOutputRows)
     }
 
+    /// The output heads the likelihood tests cover.
+    private enum OutputHead: CaseIterable { case fullSoftmax, constrainedSoftmax, nodeOutputRows }
+
     /// A briefly trained model on the cyclic walks (non-trivial but not saturated likelihoods).
-    private func brieflyTrained(beamWidth: Int = 12, constrainedSoftmax: Bool = false) throws -> TIGER {
-        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3, constrainedSoftmax: constrainedSoftmax),
-                              codes: codes)
+    private func brieflyTrained(beamWidth: Int = 12, output: OutputHead = .fullSoftmax) throws -> TIGER {
+        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3, output: output), codes: codes)
         try model.fit(Fixtures.cyclicWalks().data)
         return model
     }
@@ -113,15 +118,14 @@ final class TIGERTests: XCTestCase {
     /// gives every item the log-likelihood of the teacher-forced decoder of training; `scoreBatch`
     /// with that width writes exactly those; `generateRanking` is the exact top k without the
     /// history. With the full softmax the unused codes keep some mass; with `constrainedSoftmax`
-    /// the items' probabilities add up to 1.
+    /// (with or without node rows) the items' probabilities add up to 1.
     func testBeamSearchAsWideAsTheCatalogueGivesTheTeacherForcedLikelihoods() throws {
-        for constrainedSoftmax in [false, true] {
-            try checkBeamAsWideAsTheCatalogue(brieflyTrained(beamWidth: 12, constrainedSoftmax: constrainedSoftmax),
-                                              constrainedSoftmax: constrainedSoftmax)
+        for output in OutputHead.allCases {
+            try checkBeamAsWideAsTheCatalogue(brieflyTrained(beamWidth: 12, output: output), output: output)
         }
     }
 
-    private func checkBeamAsWideAsTheCatalogue(_ model: TIGER, constrainedSoftmax: Bool) {
+    private func checkBeamAsWideAsTheCatalogue(_ model: TIGER, output: OutputHead) {
         let histories = probeHistories
         let batch = Fixtures.scores(of: model, histories: histories)
         for (index, history) in histories.enumerated() {
@@ -136,7 +140,7 @@ final class TIGERTests: XCTestCase {
             // The last level is full under every prefix, so p(c = 0 | prefix) + p(c = 1 | prefix) = 1
             // and the items' probabilities add up to the prefixes' probability mass: at most 1.
             XCTAssertLessThanOrEqual(logSumExp(exact), 1e-5, "\(history)")
-            if constrainedSoftmax {
+            if output != .fullSoftmax {
                 XCTAssertEqual(logSumExp(exact), 0, accuracy: 1e-5, "a distribution over the catalogue: \(history)")
             } else {
                 XCTAssertLessThan(logSumExp(exact), -1e-3, "the codebooks' unused codes keep some mass: \(history)")
@@ -155,19 +159,18 @@ final class TIGERTests: XCTestCase {
     /// items' exact likelihoods), then the `width` most likely items below them. Width 6 and more
     /// keeps every prefix, so its items are the exact top items.
     func testNarrowBeamsKeepTheMostLikelyPrefixesThenTheMostLikelyItems() throws {
-        for constrainedSoftmax in [false, true] {
-            try checkNarrowBeams(constrainedSoftmax: constrainedSoftmax)
+        for output in OutputHead.allCases {
+            try checkNarrowBeams(output: output)
         }
     }
 
-    private func checkNarrowBeams(constrainedSoftmax: Bool) throws {
-        let fitted = try brieflyTrained(beamWidth: 12, constrainedSoftmax: constrainedSoftmax)
+    private func checkNarrowBeams(output: OutputHead) throws {
+        let fitted = try brieflyTrained(beamWidth: 12, output: output)
         let state = try fitted.fittedState()
         let histories = probeHistories
         var prunedAway = 0
         for width in [3, 4, 5, 6, 8] {
-            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3, constrainedSoftmax: constrainedSoftmax),
-                                   codes: nil)
+            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3, output: output), codes: nil)
             try narrow.restoreFittedState(state)
             let scores = Fixtures.scores(of: narrow, histories: histories)
             for (index, history) in histories.enumerated() {
@@ -182,7 +185,7 @@ final class TIGERTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(prunedAway, 0, "some narrow beam prunes a prefix holding one of the exact top items "
-                             + "(constrainedSoftmax \(constrainedSoftmax))")
+                             + "(\(output))")
     }
 
     /// The training loss of a batch of every user is the mean over every (prefix, next item) pair
@@ -190,19 +193,20 @@ final class TIGERTests: XCTestCase {
     /// the decoder rows of the target after position t read only the encoder states 0...t. Checked
     /// on the untrained network of the loss probe, restored into a model from its parameters.
     func testTrainingLossIsTheMeanNegativeLogLikelihoodOfEveryNextItemAfterItsPrefix() throws {
-        for constrainedSoftmax in [false, true] {
-            try checkTrainingLoss(constrainedSoftmax: constrainedSoftmax)
+        for output in OutputHead.allCases {
+            try checkTrainingLoss(output: output)
         }
     }
 
-    private func checkTrainingLoss(constrainedSoftmax: Bool) throws {
+    private func checkTrainingLoss(output: OutputHead) throws {
         let data = Fixtures.cyclicWalks().data
-        let config = smallConfig(beamWidth: 12, maxEpochs: 1, constrainedSoftmax: constrainedSoftmax)
+        let config = smallConfig(beamWidth: 12, maxEpochs: 1, output: output)
         let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
+        randomiseNodeRows(probe)
         let loss = probe.lossAndGradients()
 
         var state = probe.parameters.safetensorsContents(metadata: ["format": "llmrec.tiger.v1", "numItems": "12",
-                                                                    "constrainedSoftmax": String(constrainedSoftmax)])
+                                                                    "constrainedSoftmax": String(config.constrainedSoftmax)])
         state.tensors["semanticIDs"] = Safetensors.Tensor(shape: [12, 3], values: codes.codes.map(Float.init))
         state.tensors["codebookSizes"] = Safetensors.Tensor(shape: [3], values: [3, 4, 2])
         let untrained = try TIGER(config: config, codes: nil)
@@ -225,7 +229,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(loss, total / Double(targets), accuracy: 1e-4 * max(1, abs(loss)))
         // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2), or with
         // the trie's levels of the number of items (3 * 2 * 2).
-        XCTAssertEqual(loss, log(constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
+        XCTAssertEqual(loss, log(output == .fullSoftmax ? 24.0 : 12.0), accuracy: 1.5)
     }
 
     // MARK: 3. Gradients
@@ -233,19 +237,33 @@ final class TIGERTests: XCTestCase {
     /// Central differences of the training loss (one batch of every user) against the analytic
     /// gradient of every parameter: code embeddings, positions, encoder, decoder tokens and
     /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
-    /// `encoderItemIDs`, the encoder's item-ID table too; and with `constrainedSoftmax`.
+    /// `encoderItemIDs`, the encoder's item-ID table too; with `constrainedSoftmax`; and with the
+    /// trie-node output rows (set to random values: at their initial zeros they pass no gradient on).
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
             (0..<(3 + random.nextIndex(below: 4))).map { _ in Int32(random.nextIndex(below: 12)) }
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
-        for (encoderItemIDs, constrainedSoftmax) in [(false, false), (true, false), (false, true)] {
+        for (encoderItemIDs, output) in [(false, OutputHead.fullSoftmax), (true, .fullSoftmax), (false, .constrainedSoftmax),
+                                         (false, .nodeOutputRows)] {
             let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
                                       dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs,
-                                      constrainedSoftmax: constrainedSoftmax)
-            try checkLossGradients(of: TIGER(config: config, codes: codes).lossProbe(for: data), encoderItemIDs: encoderItemIDs)
+                                      constrainedSoftmax: output != .fullSoftmax, nodeOutputRows: output == .nodeOutputRows)
+            let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
+            randomiseNodeRows(probe)
+            checkLossGradients(of: probe, encoderItemIDs: encoderItemIDs)
+            // The root's row is never read; every other node's row is (the probe's batch holds every item).
+            XCTAssertEqual(probe.parameters.first { $0.name == "output.nodes" }?.shape,
+                           output == .nodeOutputRows ? [1 + 3 + 6 + 12, 8] : nil)
         }
+    }
+
+    /// Gives the trie-node output rows, if any, random values (they start at zero).
+    private func randomiseNodeRows(_ probe: TIGER.LossProbe) {
+        guard let rows = probe.parameters.first(where: { $0.name == "output.nodes" }) else { return }
+        var random = SplitMix64(seed: 5)
+        rows.value = (0..<rows.count).map { _ in Float(random.nextUnit() - 0.5) }
     }
 
     private func checkLossGradients(of probe: TIGER.LossProbe, encoderItemIDs: Bool) {
@@ -258,13 +276,16 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(probe.parameters.first { $0.name == "encoder.codes" }?.shape, [9, 8])
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.tokens" }?.shape, [1 + 3 + 4, 8])
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.levels" }?.shape, [3, 8])
-        XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("output.") }.map(\.shape), [[3, 8], [4, 8], [2, 8]])
+        XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("output.") && $0.name != "output.nodes" }.map(\.shape), [[3, 8], [4, 8], [2, 8]])
         XCTAssertEqual(probe.parameters.first { $0.name == "encoder.items" }?.shape, encoderItemIDs ? [12, 8] : nil)
 
         let loss = probe.lossAndGradients()
         XCTAssertTrue(loss.isFinite && loss > 0)
         for parameter in probe.parameters {
             XCTAssertTrue(parameter.gradient.contains { $0 != 0 }, "\(parameter.name): no gradient")
+            if parameter.name == "output.nodes" {
+                XCTAssertTrue(parameter.gradient[..<8].allSatisfy { $0 == 0 }, "the root's row has no gradient")
+            }
             let result = checkGradient(parameter) { probe.lossAndGradients() }
             XCTAssertLessThan(result.relativeError, 2e-2, parameter.name)
             XCTAssertLessThanOrEqual(result.oneSided, max(2, parameter.count / 20), parameter.name)
@@ -479,6 +500,7 @@ final class TIGERTests: XCTestCase {
         assertInvalid(.init(dropout: 1, beamWidth: 12), mentions: ["dropout"])
         assertInvalid(.init(maxEpochs: 0, beamWidth: 12), mentions: ["maxEpochs"])
         assertInvalid(.init(beamWidth: 12, encoderItemText: true), mentions: ["encoderItemText", "tiger-hybrid"])
+        assertInvalid(.init(beamWidth: 12, nodeOutputRows: true), mentions: ["nodeOutputRows", "constrainedSoftmax=true"])
         XCTAssertNoThrow(try TIGER(config: .init(beamWidth: 12), codes: codes), "a beam as wide as the catalogue")
         XCTAssertNoThrow(try TIGER(config: .init(), codes: nil), "without codes the beam is checked against nothing yet")
 
@@ -544,7 +566,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
-                                        "encoderItemText", "constrainedSoftmax"])
+                                        "encoderItemText", "constrainedSoftmax", "nodeOutputRows"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

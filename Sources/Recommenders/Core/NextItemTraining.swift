@@ -100,6 +100,17 @@ struct NextItemTraining {
             .metrics[MetricKey.ndcg(at: 10)] ?? 0
     }
 
+    /// Logit terms beyond `H Eᵀ` that a model adds per row (TIGER's trie-node output rows), block by
+    /// block of `fullSoftmaxCrossEntropy`'s rows.
+    struct ExtraLogits {
+        /// Adds the terms of `rows` to their logits, `[rows.count, items]`.
+        let add: (_ rows: Range<Int>, _ logits: UnsafeMutableBufferPointer<Float>) -> Void
+        /// Given those rows' dLoss/dlogits `[rows.count, items]`, accumulates the terms' parameter
+        /// gradients and adds their share of dLoss/dH into `dHidden` `[rows.count, dim]`.
+        let backward: (_ rows: Range<Int>, _ dLogits: UnsafeBufferPointer<Float>,
+                       _ dHidden: UnsafeMutableBufferPointer<Float>) -> Void
+    }
+
     /// Rows of logits computed at once by `fullSoftmaxCrossEntropy` (`[1024, items]` stays in the
     /// last-level cache for catalogues of a few thousand items, and the buffer is reused).
     static let crossEntropyBlockRows = 1024
@@ -115,9 +126,11 @@ struct NextItemTraining {
     ///   - tableGradient: dLoss/dE `[items, dim]`, accumulated into.
     ///   - allowedClasses: per row, the columns its softmax runs over (`SoftmaxCrossEntropy`); nil:
     ///     all of them.
+    ///   - extraLogits: per-row terms added to `H Eᵀ` before the softmax, with their backward.
     /// - Returns: the mean loss over rows and dLoss/dH `[rows, dim]`.
     static func fullSoftmaxCrossEntropy(hidden: [Float], targets: [Int32], table: [Float], tableGradient: inout [Float],
-                                        dim: Int, allowedClasses: [ArraySlice<Int32>]? = nil) -> (Double, [Float]) {
+                                        dim: Int, allowedClasses: [ArraySlice<Int32>]? = nil,
+                                        extraLogits: ExtraLogits? = nil) -> (Double, [Float]) {
         let rows = targets.count
         let items = table.count / dim
         guard rows > 0, items > 0 else { return (0, [Float](repeating: 0, count: rows * dim)) }
@@ -135,6 +148,7 @@ struct NextItemTraining {
                                 let block = UnsafeMutableBufferPointer(rebasing: logits[..<(count * items)])
                                 BLAS.gemm(transposeB: true, m: count, n: items, k: dim, a: h.baseAddress! + first * dim,
                                           lda: dim, b: e.baseAddress!, ldb: dim, c: block.baseAddress!, ldc: items)
+                                extraLogits?.add(first..<first + count, block)
                                 loss += SoftmaxCrossEntropy.lossAndGradient(logits: block, classes: items,
                                                                             targets: Array(targets[first..<first + count]),
                                                                             divisor: rows,
@@ -143,6 +157,8 @@ struct NextItemTraining {
                                           b: e.baseAddress!, ldb: dim, c: dh.baseAddress! + first * dim, ldc: dim)
                                 BLAS.gemm(transposeA: true, m: items, n: dim, k: count, a: block.baseAddress!, lda: items,
                                           b: h.baseAddress! + first * dim, ldb: dim, beta: 1, c: de.baseAddress!, ldc: dim)
+                                extraLogits?.backward(first..<first + count, UnsafeBufferPointer(block),
+                                                      UnsafeMutableBufferPointer(rebasing: dh[first * dim..<(first + count) * dim]))
                             }
                         }
                     }

@@ -70,7 +70,8 @@ extension TIGER: PersistentRecommender {
             throw SafetensorsError.badHeader("\(Self.stateFormat) state: \(error)")
         }
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let restored = TIGERNetwork(codebookSizes: sizes, numItems: count, itemText: itemText, config: config, random: &random)
+        let restored = TIGERNetwork(codebookSizes: sizes, numItems: count, trieNodes: restoredTrie.nodeCount, itemText: itemText,
+                                    config: config, random: &random)
         var names = restored.parameters.map(\.name) + ["semanticIDs", "codebookSizes"]
         var representations: [Float] = [], coldItems: [Int32] = []
         if itemText != nil {

@@ -94,13 +94,19 @@ public final class TIGER: EpochTrainedRecommender {
         /// hierarchical softmax over the catalogue and no probability or gradient goes to codes no
         /// item continues with. False: a full softmax over the level's codebook (TIGER's). Default false.
         public var constrainedSoftmax: Bool
+        /// Adds to each code's output row a learned row of the trie node it leads to under the
+        /// decoded prefix (`TIGERNetwork.nodeOutputs`), so the decoder can tell the items of one
+        /// prefix apart by more than their shared code rows. Needs `constrainedSoftmax` (only the
+        /// trie's codes have nodes). Default false.
+        public var nodeOutputRows: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
                     maxLength: Int = 50, dropout: Float = 0.2, learningRate: Float = 2e-3, warmupSteps: Int = 20,
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
-                    encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false) {
+                    encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false,
+                    nodeOutputRows: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -121,6 +127,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.encoderItemIDs = encoderItemIDs
             self.encoderItemText = encoderItemText
             self.constrainedSoftmax = constrainedSoftmax
+            self.nodeOutputRows = nodeOutputRows
         }
 
         /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.
@@ -140,6 +147,7 @@ public final class TIGER: EpochTrainedRecommender {
             try check(learningRate > 0 && gradientClip > 0 && weightDecay >= 0, "learningRate and gradientClip must be positive, weightDecay non-negative")
             try check(maxEpochs > 0 && patience > 0 && warmupSteps >= 0, "maxEpochs and patience must be positive")
             try check(beamWidth > 0, "beamWidth must be at least 1 (got \(beamWidth))")
+            try check(!nodeOutputRows || constrainedSoftmax, "nodeOutputRows needs constrainedSoftmax=true (only the trie's codes have nodes)")
             try check(validationBeamWidth >= 10, "validationBeamWidth must be at least 10, the validation cutoff (got \(validationBeamWidth))")
         }
     }
@@ -245,8 +253,8 @@ public final class TIGER: EpochTrainedRecommender {
     /// A fresh trainer (fresh network from `seed`) for `data`.
     private func makeTrainer(_ data: TrainingData, codes: SemanticIDCodes) -> TIGERTrainer {
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, itemText: itemText, config: config,
-                                   random: &random)
+        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, trieNodes: trie?.nodeCount ?? 0,
+                                   itemText: itemText, config: config, random: &random)
         return TIGERTrainer(config: config, data: data, codes: codes, trie: config.constrainedSoftmax ? trie : nil,
                             network: network, itemText: itemText)
     }
@@ -360,12 +368,19 @@ public final class TIGER: EpochTrainedRecommender {
             for level in 0..<levels {
                 let row = Array(hidden[(item * levels + level) * dim..<(item * levels + level + 1) * dim])
                 let table = network.outputTables[level].value
+                let parent = Int(prefixNodes[item * levels + level])
                 let normalisedOver = config.constrainedSoftmax
-                    ? trie.validNextCodes(of: Int(prefixNodes[item * levels + level])).map(Int.init)
+                    ? trie.validNextCodes(of: parent).map(Int.init)
                     : Array(0..<codes.codebookSizes[level])
-                let logits = Dictionary(uniqueKeysWithValues: normalisedOver.map { code in
+                var logits = Dictionary(uniqueKeysWithValues: normalisedOver.map { code in
                     (code, zip(row, table[code * dim..<(code + 1) * dim]).reduce(Float(0)) { $0 + $1.0 * $1.1 })
                 })
+                if let nodeRows = network.nodeOutputs?.value {
+                    for child in trie.children(of: parent) {
+                        logits[Int(trie.code[child]), default: 0] += zip(row, nodeRows[child * dim..<(child + 1) * dim])
+                            .reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                    }
+                }
                 let largest = logits.values.max()!
                 let logNormaliser = largest + log(logits.values.reduce(Float(0)) { $0 + exp($1 - largest) })
                 result[item] += logits[Int(codes.codes[item * levels + level])]! - logNormaliser

@@ -182,7 +182,8 @@ struct TIGERBeamSearch {
         return y
     }
 
-    /// Log-softmax of `hidden · output[level]ᵀ`, `[rows, V_level]`, for the beams at trie `nodes`
+    /// Log-softmax of `hidden · output[level]ᵀ` (plus the trie-node rows' terms, with
+    /// `nodeOutputRows`), `[rows, V_level]`, for the beams at trie `nodes`
     /// (`[rows]`): normalised over the whole codebook, or with `constrainedSoftmax` over each
     /// node's children (the entries of other codes are then meaningless; the trie never reads them).
     private func levelLogProbabilities(_ hidden: [Float], level: Int, nodes: [Int]) -> [Float] {
@@ -194,6 +195,9 @@ struct TIGERBeamSearch {
         logits.withUnsafeMutableBufferPointer { logits in
             for r in 0..<rows {
                 let row = UnsafeMutableBufferPointer(rebasing: logits[r * size..<(r + 1) * size])
+                hidden.withUnsafeBufferPointer { hidden in
+                    network.addNodeLogits(hidden.baseAddress! + r * network.dim, parent: nodes[r], trie: trie, into: row.baseAddress!)
+                }
                 let logNormaliser = constrainedSoftmax
                     ? Self.logSumExp(row, over: trie.validNextCodes(of: nodes[r]).lazy.map(Int.init))
                     : Self.logSumExp(row, over: 0..<size)

@@ -19,7 +19,10 @@ import SemanticIDs
 ///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
 ///   embedding; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
 ///   encoder states `0...t`, feed-forward) and a final LayerNorm. The state after token `l`
-///   gives the logits of code `c_{l+1}` against level `l`'s output table (`[V_l, dim]`).
+///   gives the logits of code `c_{l+1}` against level `l`'s output table (`[V_l, dim]`). With
+///   `nodeOutputRows` each code's logit also gets `h · N[node]`, a learned row of the trie node the
+///   code leads to under the row's prefix, so siblings differ by more than their shared code rows
+///   (at a leaf, item-level capacity, like SASRec's item embeddings); the rows start at zero.
 ///
 /// - **Dense head** (the hybrid, after LIGER, Yang et al. 2024, "Unifying Generative and Dense
 ///   Retrieval for Sequential Recommendation"): a linear text tower maps each item's frozen
@@ -58,6 +61,9 @@ struct TIGERNetwork {
     var decoderNorm: LayerNorm
     /// Per level, `[V_l, dim]`: the output table whose rows score that level's codes.
     let outputTables: [Parameter]
+    /// With `nodeOutputRows`, `[trie nodes, dim]`: a row per trie node added to its code's output
+    /// row (the root's row is unused).
+    let nodeOutputs: Parameter?
     /// The hybrid's text tower, `featureDim -> dim` (nil for TIGER alone).
     var textTower: Linear?
     /// `[numItems, dim]`: item-ID embeddings added to the encoder's inputs (nil unless
@@ -70,8 +76,10 @@ struct TIGERNetwork {
     let encoderTextFeatures: TIGER.ItemText?
 
     /// A freshly initialised network drawing from `random` (then the text tower over `itemText`'s
-    /// features, for the hybrid, then the item-ID table of `numItems` rows, with `encoderItemIDs`).
-    init(codebookSizes: [Int], numItems: Int, itemText: TIGER.ItemText?, config: TIGER.Config, random: inout SplitMix64) {
+    /// features, for the hybrid, then the item-ID table of `numItems` rows, with `encoderItemIDs`);
+    /// with `nodeOutputRows`, zero rows for the `trieNodes` nodes of the codes' trie.
+    init(codebookSizes: [Int], numItems: Int, trieNodes: Int, itemText: TIGER.ItemText?, config: TIGER.Config,
+         random: inout SplitMix64) {
         let dim = config.dim
         self.codebookSizes = codebookSizes
         self.dim = dim
@@ -102,6 +110,10 @@ struct TIGERNetwork {
                       value: Initializer.xavierNormal(fanIn: size, fanOut: dim).values(count: size * dim, random: &random),
                       decays: true)
         }
+        nodeOutputs = config.nodeOutputRows
+            ? Parameter(name: "output.nodes", shape: [trieNodes, dim], value: [Float](repeating: 0, count: trieNodes * dim),
+                        decays: true)
+            : nil
         textTower = itemText.map { Linear(name: "dense.textTower", inputSize: $0.dim, outputSize: dim, random: &random) }
         encoderTextTower = config.encoderItemText ? textTower : nil
         encoderTextFeatures = config.encoderItemText ? itemText : nil
@@ -118,7 +130,7 @@ struct TIGERNetwork {
     var parameters: [Parameter] {
         encoderCodes.parameters + positions.parameters + encoder.parameters + decoderTokens.parameters
             + decoderLevels.parameters + decoderBlocks.flatMap(\.parameters) + decoderNorm.parameters + outputTables
-            + (textTower?.parameters ?? []) + (encoderItems?.parameters ?? [])
+            + (nodeOutputs.map { [$0] } ?? []) + (textTower?.parameters ?? []) + (encoderItems?.parameters ?? [])
     }
 
     // MARK: Encoder
@@ -216,5 +228,39 @@ struct TIGERNetwork {
         decoderLevels.backward(dTokens)
         decoderTokens.backward(dTokens)
         return dMemory
+    }
+
+    // MARK: Trie-node output rows
+
+    /// With `nodeOutputs`: adds `h · N[child]` to the logit of each child of trie node `parent`, at
+    /// the child's code; `hidden` `[dim]` is one decoder row, `logits` its level's `[V_l]`.
+    func addNodeLogits(_ hidden: UnsafePointer<Float>, parent: Int, trie: SemanticIDTrie,
+                       into logits: UnsafeMutablePointer<Float>) {
+        guard let nodeOutputs else { return }
+        let h = UnsafeBufferPointer(start: hidden, count: dim)
+        nodeOutputs.value.withUnsafeBufferPointer { rows in
+            for child in trie.children(of: parent) {
+                logits[Int(trie.code[child])] += SIMDKernels.dot(h, UnsafeBufferPointer(rebasing: rows[child * dim..<(child + 1) * dim]))
+            }
+        }
+    }
+
+    /// Backward of `addNodeLogits` for one row: from dLoss/dlogits `[V_l]`, accumulates the
+    /// children's node-row gradients and adds `Σ dz · N[child]` into `dHidden` `[dim]`.
+    func nodeLogitsBackward(_ hidden: UnsafePointer<Float>, parent: Int, trie: SemanticIDTrie,
+                            dLogits: UnsafePointer<Float>, dHidden: UnsafeMutablePointer<Float>) {
+        guard let nodeOutputs else { return }
+        let h = UnsafeBufferPointer(start: hidden, count: dim)
+        let dh = UnsafeMutableBufferPointer(start: dHidden, count: dim)
+        nodeOutputs.value.withUnsafeBufferPointer { rows in
+            nodeOutputs.gradient.withUnsafeMutableBufferPointer { gradients in
+                for child in trie.children(of: parent) {
+                    let dz = dLogits[Int(trie.code[child])]
+                    guard dz != 0 else { continue }
+                    SIMDKernels.axpy(dz, UnsafeBufferPointer(rebasing: rows[child * dim..<(child + 1) * dim]), dh)
+                    SIMDKernels.axpy(dz, h, UnsafeMutableBufferPointer(rebasing: gradients[child * dim..<(child + 1) * dim]))
+                }
+            }
+        }
     }
 }

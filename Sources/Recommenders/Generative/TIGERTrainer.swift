@@ -13,7 +13,7 @@ import SemanticIDs
 /// its code against that level's codebook, i.e. the item's negative log-likelihood under the
 /// decoder, averaged over the batch's targets (TIGER's sliding-window examples, all at once).
 /// With `constrainedSoftmax` each level's softmax runs over the codes the trie allows after the
-/// target's earlier codes only.
+/// target's earlier codes only; with `nodeOutputRows` their logits also get the trie-node rows' terms.
 ///
 /// The hybrid adds the dense head's loss: full softmax cross-entropy of `h_t · r_j` over the warm
 /// items (those in a training sequence; cold items are never negatives, as in HLLM), its gradient
@@ -77,6 +77,30 @@ struct TIGERTrainer {
         }
     }
 
+    /// With `nodeOutputRows`, the trie-node rows' logit terms of level `level` for decoder rows
+    /// `hidden` `[targets, dim]` (row `r` decodes `targets[r]`); nil without them.
+    private func nodeLogits(hidden: [Float], targets: [Int32], level: Int) -> NextItemTraining.ExtraLogits? {
+        guard let trie, network.nodeOutputs != nil else { return nil }
+        let (network, levels, dim, size) = (network, codes.levels, config.dim, codes.codebookSizes[level])
+        let parents = targets.map { Int(prefixNodes[Int($0) * levels + level]) }
+        return NextItemTraining.ExtraLogits(
+            add: { rows, logits in
+                hidden.withUnsafeBufferPointer { h in
+                    for (i, r) in rows.enumerated() {
+                        network.addNodeLogits(h.baseAddress! + r * dim, parent: parents[r], trie: trie, into: logits.baseAddress! + i * size)
+                    }
+                }
+            },
+            backward: { rows, dLogits, dHidden in
+                hidden.withUnsafeBufferPointer { h in
+                    for (i, r) in rows.enumerated() {
+                        network.nodeLogitsBackward(h.baseAddress! + r * dim, parent: parents[r], trie: trie,
+                                                   dLogits: dLogits.baseAddress! + i * size, dHidden: dHidden.baseAddress! + i * dim)
+                    }
+                }
+            })
+    }
+
     /// The mean negative log-likelihood of the batch's targets, accumulating every gradient.
     mutating func lossAndGradients(_ batch: NextItemTraining.Batch) -> Double {
         let (levels, dim) = (codes.levels, config.dim)
@@ -106,7 +130,7 @@ struct TIGERTrainer {
             let table = network.outputTables[level]
             let (levelLoss, dLevel) = NextItemTraining.fullSoftmaxCrossEntropy(
                 hidden: levelHidden, targets: levelTargets, table: table.value, tableGradient: &table.gradient, dim: dim,
-                allowedClasses: allowed)
+                allowedClasses: allowed, extraLogits: nodeLogits(hidden: levelHidden, targets: batch.targets, level: level))
             loss += levelLoss
             for r in 0..<targets {
                 dHidden.replaceSubrange((r * levels + level) * dim..<(r * levels + level + 1) * dim,
