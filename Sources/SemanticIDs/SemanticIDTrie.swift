@@ -1,3 +1,5 @@
+import Foundation
+
 /// The prefix tree of a unique code set in flat arrays: the structure constrained beam search
 /// walks, so that every decoded tuple is a real item (TIGER, Rajput et al. 2023, §3.2).
 ///
@@ -115,6 +117,28 @@ public struct SemanticIDTrie: Equatable, Sendable {
             }
         }
         return nodes
+    }
+
+    /// Per node, the add-one smoothed log share of its parent's count that its subtree holds,
+    /// `log((n_node + 1) / (n_parent + children(parent)))`, where a node's count sums `itemCounts`
+    /// (`[itemCount]`, indexed by item) over the items below it; 0 for the root, `[nodes]`. Summed
+    /// along an item's path they give the log of its smoothed frequency, level by level.
+    public func conditionalLogFrequencies(itemCounts: [Int]) -> [Float] {
+        precondition(itemCounts.count == itemCount, "\(itemCounts.count) counts for \(itemCount) items")
+        var counts = [Int](repeating: 0, count: nodeCount)
+        for leaf in levelRanges.last ?? 0..<0 { counts[leaf] = itemCounts[Int(item[leaf])] }
+        // Children follow their parents in breadth-first order, so a backward pass adds up every subtree.
+        for node in (0..<nodeCount).reversed() {
+            for child in children(of: node) { counts[node] += counts[child] }
+        }
+        var logFrequencies = [Float](repeating: 0, count: nodeCount)
+        for node in 0..<nodeCount {
+            let range = children(of: node)
+            guard !range.isEmpty else { continue }
+            let denominator = Double(counts[node] + range.count)
+            for child in range { logFrequencies[child] = Float(log(Double(counts[child] + 1) / denominator)) }
+        }
+        return logFrequencies
     }
 
     /// The item whose whole tuple is `codes`, or nil.

@@ -232,6 +232,49 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(loss, log(output == .fullSoftmax ? 24.0 : 12.0), accuracy: 1.5)
     }
 
+    /// With `popularityCorrection` τ, every item's score is its log-likelihood minus τ times the
+    /// log of its smoothed training frequency, the sum along its path of
+    /// `log((n_node + 1) / (n_parent + children))` over how often each item was a training target
+    /// (each user's items but the first and the held-out last); it applies to what the beam keeps.
+    func testPopularityCorrectionSubtractsTauTimesEachItemsLogFrequency() throws {
+        let fitted = try brieflyTrained(beamWidth: 12, output: .constrainedSoftmax)
+        let state = try fitted.fittedState()
+        var counts = [Int](repeating: 0, count: 12)
+        for sequence in Fixtures.cyclicWalks().sequences where sequence.count >= 2 {
+            for item in sequence.dropLast().dropFirst() { counts[Int(item)] += 1 }
+        }
+        XCTAssertEqual(state.tensors["decoding.targetCounts"]?.values, counts.map(Float.init))
+        let trie = try SemanticIDTrie(codes)
+        let nodeLogFrequencies = trie.conditionalLogFrequencies(itemCounts: counts)
+        let prefixNodes = trie.prefixNodes(of: codes)
+        let logFrequency = (0..<12).map { item in
+            (0..<3).reduce(Float(0)) { sum, level in
+                sum + nodeLogFrequencies[trie.child(of: Int(prefixNodes[item * 3 + level]), code: codes.codes[item * 3 + level])!]
+            }
+        }
+        var corrected = smallConfig(beamWidth: 12, maxEpochs: 3, output: .constrainedSoftmax)
+        corrected.popularityCorrection = 0.75
+        let model = try TIGER(config: corrected, codes: nil)
+        try model.restoreFittedState(state)
+        for history in probeHistories {
+            let plain = fitted.exactLogLikelihoods(history: history)
+            let adjusted = model.exactLogLikelihoods(history: history)
+            for item in 0..<12 {
+                XCTAssertEqual(adjusted[item], plain[item] - 0.75 * logFrequency[item], accuracy: 1e-5, "\(history): item \(item)")
+            }
+        }
+        XCTAssertNotEqual(Set(counts).count, 1, "the walks' items are not all equally frequent")
+
+        // Without the counts a corrected model cannot restore; an uncorrected one can.
+        var countless = state
+        countless.tensors["decoding.targetCounts"] = nil
+        XCTAssertThrowsError(try TIGER(config: corrected, codes: nil).restoreFittedState(countless)) {
+            XCTAssertEqual($0 as? SafetensorsError, .missingTensor("decoding.targetCounts"))
+        }
+        XCTAssertNoThrow(try TIGER(config: smallConfig(beamWidth: 12, maxEpochs: 3, output: .constrainedSoftmax), codes: nil)
+            .restoreFittedState(countless))
+    }
+
     // MARK: 3. Gradients
 
     /// Central differences of the training loss (one batch of every user) against the analytic
@@ -566,7 +609,8 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
-                                        "encoderItemText", "constrainedSoftmax", "nodeOutputRows"])
+                                        "encoderItemText", "constrainedSoftmax", "nodeOutputRows",
+                                        "popularityCorrection"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

@@ -1,3 +1,4 @@
+import Foundation
 import SeededRandom
 import SemanticIDs
 import XCTest
@@ -20,6 +21,11 @@ final class SemanticIDTrieTests: XCTestCase {
         XCTAssertEqual(trie.itemCount, 4)
         // Per item: the root, then the node of its first code (node 1 holds code 0, node 2 code 1).
         XCTAssertEqual(trie.prefixNodes(of: codes), [0, 2, 0, 1, 0, 2, 0, 1])
+        // Counts 3, 0, 1, 2: subtrees (0) = items 1, 3 -> 2 and (1) = items 0, 2 -> 4, of 6 in all.
+        let expected: [Double] = [0, log(3 / 8), log(5 / 8), log(3 / 4), log(1 / 4), log(4 / 6), log(2 / 6)]
+        for (found, wanted) in zip(trie.conditionalLogFrequencies(itemCounts: [3, 0, 1, 2]), expected) {
+            XCTAssertEqual(Double(found), wanted, accuracy: 1e-6)
+        }
     }
 
     /// Property: every item's tuple walks to its own leaf, every walk of valid codes ends at an item.

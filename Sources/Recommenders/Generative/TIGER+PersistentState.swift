@@ -10,6 +10,8 @@ extension TIGER: PersistentRecommender {
     /// was trained on, so a restored model decodes into exactly the same catalogue:
     /// - `semanticIDs`, `[numItems, L]`: every item's code tuple;
     /// - `codebookSizes`, `[L]`;
+    /// - `decoding.targetCounts`, `[numItems]`: how often each item was a training target (what
+    ///   `popularityCorrection` reads);
     /// - `encoder.*`, `decoder.*`, `output.<level>`: the network;
     /// - hybrid only: `dense.textTower.*`, `dense.representations` `[numItems, dim]` (every item's
     ///   dense representation, so serving needs no item LLM pass) and `dense.coldItems`
@@ -27,6 +29,9 @@ extension TIGER: PersistentRecommender {
         contents.metadata["constrainedSoftmax"] = String(config.constrainedSoftmax)
         contents.tensors["semanticIDs"] = Safetensors.Tensor(shape: [codes.count, codes.levels], values: codes.codes.map { exactFloat(Int($0)) })
         contents.tensors["codebookSizes"] = Safetensors.Tensor(shape: [codes.levels], values: codes.codebookSizes.map(exactFloat))
+        if trainingTargetCounts.count == numItems {
+            contents.tensors["decoding.targetCounts"] = Safetensors.Tensor(shape: [numItems], values: trainingTargetCounts.map(exactFloat))
+        }
         if network.textTower != nil {
             contents.tensors["dense.representations"] = Safetensors.Tensor(shape: [numItems, config.dim], values: representations)
             var mask = [Float](repeating: 0, count: numItems)
@@ -73,6 +78,12 @@ extension TIGER: PersistentRecommender {
         let restored = TIGERNetwork(codebookSizes: sizes, numItems: count, trieNodes: restoredTrie.nodeCount, itemText: itemText,
                                     config: config, random: &random)
         var names = restored.parameters.map(\.name) + ["semanticIDs", "codebookSizes"]
+        // States saved before the counts existed still restore, unless the correction needs them.
+        var targetCounts: [Int] = []
+        if state.tensors["decoding.targetCounts"] != nil || config.popularityCorrection > 0 {
+            names.append("decoding.targetCounts")
+            targetCounts = try state.integers(of: "decoding.targetCounts", shape: [count], in: 0..<largestExactFloatInteger)
+        }
         var representations: [Float] = [], coldItems: [Int32] = []
         if itemText != nil {
             names += ["dense.representations", "dense.coldItems"]
@@ -83,6 +94,6 @@ extension TIGER: PersistentRecommender {
         try SequentialState.checkNoOtherTensors(state, expected: names, format: Self.stateFormat)
         try restored.parameters.load(state)
         restore(codes: restoredCodes, codesSource: state.metadata["semanticIDs"] ?? codesSource, trie: restoredTrie, network: restored, representations: representations,
-                coldItems: coldItems)
+                coldItems: coldItems, trainingTargetCounts: targetCounts)
     }
 }

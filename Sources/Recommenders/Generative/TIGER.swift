@@ -99,6 +99,13 @@ public final class TIGER: EpochTrainedRecommender {
         /// prefix apart by more than their shared code rows. Needs `constrainedSoftmax` (only the
         /// trie's codes have nodes). Default false.
         public var nodeOutputRows: Bool
+        /// τ: decoding adds `-τ · log q(code | prefix)` at each level, `q` the add-one smoothed
+        /// share of the prefix's training targets that the code's subtree holds, so an item scores
+        /// `log p(item | history) - τ · log q(item)`: logit adjustment (Menon et al. 2021, "Long-tail
+        /// learning via logit adjustment") against the drift of held-out items toward less popular
+        /// ones than the training targets. Applies to validation during `fit` as well. Default 0 (the
+        /// model's likelihood).
+        public var popularityCorrection: Float
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
@@ -106,7 +113,7 @@ public final class TIGER: EpochTrainedRecommender {
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
                     encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false,
-                    nodeOutputRows: Bool = false) {
+                    nodeOutputRows: Bool = false, popularityCorrection: Float = 0) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -128,6 +135,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.encoderItemText = encoderItemText
             self.constrainedSoftmax = constrainedSoftmax
             self.nodeOutputRows = nodeOutputRows
+            self.popularityCorrection = popularityCorrection
         }
 
         /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.
@@ -148,6 +156,7 @@ public final class TIGER: EpochTrainedRecommender {
             try check(maxEpochs > 0 && patience > 0 && warmupSteps >= 0, "maxEpochs and patience must be positive")
             try check(beamWidth > 0, "beamWidth must be at least 1 (got \(beamWidth))")
             try check(!nodeOutputRows || constrainedSoftmax, "nodeOutputRows needs constrainedSoftmax=true (only the trie's codes have nodes)")
+            try check(popularityCorrection >= 0 && popularityCorrection.isFinite, "popularityCorrection must be a finite τ ≥ 0")
             try check(validationBeamWidth >= 10, "validationBeamWidth must be at least 10, the validation cutoff (got \(validationBeamWidth))")
         }
     }
@@ -178,6 +187,9 @@ public final class TIGER: EpochTrainedRecommender {
     var representations: [Float] = []
     /// Hybrid: the items without interactions in the data of the last `fit`, ascending.
     var coldItems: [Int32] = []
+    /// How often each item was a training target in the last `fit`, `[numItems]` (what
+    /// `popularityCorrection` reads).
+    var trainingTargetCounts: [Int] = []
 
     /// A model with `config` over the catalogue coded by `codes` (nil: only `restoreFittedState`
     /// can make it usable); `codesSource` names them in reports. With `itemText` (one row per
@@ -232,6 +244,8 @@ public final class TIGER: EpochTrainedRecommender {
         guard let codes else { throw TIGERError.noSemanticIDs }
         guard codes.count == data.numItems else { throw TIGERError.catalogueMismatch(codes: codes.count, items: data.numItems) }
         var trainer = makeTrainer(data, codes: codes)
+        trainingTargetCounts = [Int](repeating: 0, count: data.numItems)
+        for sequence in trainer.schedule.trainSequences { for item in sequence.dropFirst() { trainingTargetCounts[Int(item)] += 1 } }
         var seen = [Bool](repeating: false, count: data.numItems)
         for sequence in data.sequences { for item in sequence { seen[Int(item)] = true } }
         coldItems = itemText == nil ? [] : seen.indices.filter { !seen[$0] }.map(Int32.init)
@@ -293,15 +307,23 @@ public final class TIGER: EpochTrainedRecommender {
 
     /// Installs a restored state (`restoreFittedState`).
     func restore(codes: SemanticIDCodes, codesSource: String, trie: SemanticIDTrie, network: TIGERNetwork,
-                 representations: [Float], coldItems: [Int32]) {
+                 representations: [Float], coldItems: [Int32], trainingTargetCounts: [Int]) {
         self.codes = codes
         self.codesSource = codesSource
         self.trie = trie
         self.network = network
         self.representations = representations
         self.coldItems = coldItems
+        self.trainingTargetCounts = trainingTargetCounts
         numItems = codes.count
         trainingSummary = nil
+    }
+
+    /// With `popularityCorrection` τ > 0, per trie node `-τ · log q(node | parent)` from the
+    /// training target counts (`SemanticIDTrie.conditionalLogFrequencies`); nil otherwise.
+    private func nodeScoreOffsets(trie: SemanticIDTrie) -> [Float]? {
+        guard config.popularityCorrection > 0, trainingTargetCounts.count == numItems else { return nil }
+        return trie.conditionalLogFrequencies(itemCounts: trainingTargetCounts).map { -config.popularityCorrection * $0 }
     }
 
     /// The beam's items and log-likelihoods for each history, best first (history items kept),
@@ -316,7 +338,8 @@ public final class TIGER: EpochTrainedRecommender {
                     [Float](repeating: 0, count: histories.count * config.dim))
         }
         var search = TIGERBeamSearch(network: network, trie: trie, codes: codes, heads: config.heads,
-                                     maxLength: config.maxLength, constrainedSoftmax: config.constrainedSoftmax)
+                                     maxLength: config.maxLength, constrainedSoftmax: config.constrainedSoftmax,
+                                     nodeScoreOffsets: nodeScoreOffsets(trie: trie))
         var generated: [TIGERBeamSearch.Generated] = []
         var states: [Float] = []
         generated.reserveCapacity(histories.count)

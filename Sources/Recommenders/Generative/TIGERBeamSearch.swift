@@ -21,7 +21,8 @@ import SemanticIDs
 ///
 /// A beam as wide as the catalogue keeps every trie node at every depth: the scores are then the
 /// exact log-likelihood of every item's code (`TIGER.exactLogLikelihoods`), which is how tests
-/// check the beam. Scores are sums of per-level log-probabilities, `≤ 0`.
+/// check the beam. Scores are sums of per-level log-probabilities, `≤ 0`, plus the popularity
+/// correction's per-node offsets when it is on.
 struct TIGERBeamSearch {
     /// One user's finished beams, best first: items and their log-likelihoods.
     struct Generated {
@@ -37,16 +38,20 @@ struct TIGERBeamSearch {
     /// Normalise each step's softmax over the codes the trie allows after the beam's prefix
     /// (`TIGER.Config.constrainedSoftmax`) instead of the whole codebook.
     private let constrainedSoftmax: Bool
+    /// Per trie node, a term added to the log-probability of stepping into it
+    /// (`TIGER.Config.popularityCorrection`), `[nodes]`; nil: none.
+    private let nodeScoreOffsets: [Float]?
 
     /// A search over `network` (copied: its caches become this search's scratch space).
     init(network: TIGERNetwork, trie: SemanticIDTrie, codes: SemanticIDCodes, heads: Int, maxLength: Int,
-         constrainedSoftmax: Bool) {
+         constrainedSoftmax: Bool, nodeScoreOffsets: [Float]? = nil) {
         self.network = network
         self.trie = trie
         self.codes = codes
         self.heads = heads
         self.maxLength = maxLength
         self.constrainedSoftmax = constrainedSoftmax
+        self.nodeScoreOffsets = nodeScoreOffsets
     }
 
     /// The `beamWidth` most likely items after each history (fewer when the trie has fewer),
@@ -183,7 +188,8 @@ struct TIGERBeamSearch {
     }
 
     /// Log-softmax of `hidden · output[level]ᵀ` (plus the trie-node rows' terms, with
-    /// `nodeOutputRows`), `[rows, V_level]`, for the beams at trie `nodes`
+    /// `nodeOutputRows`; then plus the children's `nodeScoreOffsets`), `[rows, V_level]`, for the
+    /// beams at trie `nodes`
     /// (`[rows]`): normalised over the whole codebook, or with `constrainedSoftmax` over each
     /// node's children (the entries of other codes are then meaningless; the trie never reads them).
     private func levelLogProbabilities(_ hidden: [Float], level: Int, nodes: [Int]) -> [Float] {
@@ -202,6 +208,9 @@ struct TIGERBeamSearch {
                     ? Self.logSumExp(row, over: trie.validNextCodes(of: nodes[r]).lazy.map(Int.init))
                     : Self.logSumExp(row, over: 0..<size)
                 for j in 0..<size { row[j] -= logNormaliser }
+                if let nodeScoreOffsets {
+                    for child in trie.children(of: nodes[r]) { row[Int(trie.code[child])] += nodeScoreOffsets[child] }
+                }
             }
         }
         return logits
