@@ -10,7 +10,8 @@ extension EvaluationReport {
     }
 
     /// The report as markdown: configuration, validation and test metrics for every cutoff, test
-    /// coverage, test metrics per history-length bucket, the grid tried and the timings.
+    /// coverage, test metrics per history-length bucket and per target-popularity bucket, the grid
+    /// tried and the timings.
     public func markdown() -> String {
         let createdAt = ISO8601DateFormatter().string(from: self.createdAt)
         let counts = self.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -28,7 +29,7 @@ extension EvaluationReport {
         \(seedsSection())## Test metrics by history length
 
         \(bucketTable().rendered())
-        ## Configurations tried (validation)
+        \(targetPopularitySection())## Configurations tried (validation)
 
         \(search.map { $0 + ".\n\n" } ?? "")\(gridTable().rendered())
         ## Timings (seconds)
@@ -75,6 +76,17 @@ extension EvaluationReport {
             [bucket.label, "\(bucket.userCount)"] + keys.map { MarkdownTable.metric(bucket.metrics[$0]) }
         }
         return table
+    }
+
+    /// Test metrics by the target's interactions in the fit data; empty without them.
+    private func targetPopularitySection() -> String {
+        guard let buckets = testTargetPopularity, !buckets.isEmpty else { return "" }
+        let keys = [MetricKey.hitRate(at: 10), MetricKey.ndcg(at: 10), MetricKey.mrr]
+        var table = MarkdownTable(header: ["target interactions", "users"] + keys, rightAligned: Set(1...keys.count + 1))
+        table.rows = buckets.map { bucket in
+            [bucket.label, "\(bucket.userCount)"] + keys.map { MarkdownTable.metric(bucket.metrics[$0]) }
+        }
+        return "## Test metrics by target popularity\n\n" + table.rendered() + "\n"
     }
 
     /// Every point tried, best validation NDCG@10 first; the epochs and note columns only when

@@ -92,6 +92,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     public var testCoverage: [String: Double]
     /// Test metrics per history-length bucket.
     public var testBuckets: [HistoryBucketMetrics]
+    /// Test metrics per bucket of the target's interactions in the fit data (leave-one-out only;
+    /// nil otherwise and in reports written before it existed).
+    public var testTargetPopularity: [TargetPopularityBucket]?
     /// Per-user test metrics (by default NDCG@10 and HR@10), for paired tests between reports.
     public var perUserTest: PerUserMetrics
     /// Seconds per stage, keyed `"fit"`, `"validation"`, `"test"`, `"total"` (others allowed).
@@ -140,6 +143,6 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case model, tag, dataset, protocolName = "protocol", tieBreak, config, grid, search, validationMetrics, testMetrics, testCoverage
-        case testBuckets, perUserTest, seedRuns, timings, counts, createdAt
+        case testBuckets, testTargetPopularity, perUserTest, seedRuns, timings, counts, createdAt
     }
 }

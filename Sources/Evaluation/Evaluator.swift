@@ -58,14 +58,17 @@ public struct Evaluator: Sendable {
         let perCaseMetrics = Dictionary(uniqueKeysWithValues: metricKeys.enumerated().map { column, key in
             (key, stride(from: column, to: flatMetrics.count, by: metricKeys.count).map { flatMetrics[$0] })
         })
-        return EvaluationResult(
+        var result = EvaluationResult(
             cutoffs: options.cutoffs,
             metrics: perCaseMetrics.mapValues(Self.mean),
             users: cases.map(\.user),
             perCaseMetrics: perCaseMetrics,
             coverage: coverage(bestPositions: workers.map(\.bestTopKPosition), numItems: scorer.numItems),
-            buckets: bucketMetrics(historyLengths: cases.map(\.history.count), perCaseMetrics: perCaseMetrics),
-            seconds: secondsSinceStart())
+            buckets: [],
+            seconds: 0)
+        result.buckets = bucketMetrics(historyLengths: cases.map(\.history.count), result: result)
+        result.seconds = secondsSinceStart()
+        return result
     }
 
     private func validate(_ cases: [EvaluationCase], numItems: Int) throws {
@@ -94,19 +97,12 @@ public struct Evaluator: Sendable {
         })
     }
 
-    private func bucketMetrics(historyLengths: [Int], perCaseMetrics: [String: [Double]]) -> [HistoryBucketMetrics] {
+    private func bucketMetrics(historyLengths: [Int], result: EvaluationResult) -> [HistoryBucketMetrics] {
         let buckets = options.historyBuckets
-        let casesByBucket = Dictionary(grouping: historyLengths.indices) {
-            buckets.bucketIndex(forHistoryLength: historyLengths[$0]) ?? -1
-        }
-        return buckets.lowerBounds.indices.compactMap { bucket in
-            guard let caseIndices = casesByBucket[bucket] else { return nil }
-            return HistoryBucketMetrics(
-                label: buckets.label(ofBucket: bucket),
-                minHistoryLength: buckets.lowerBounds[bucket],
-                maxHistoryLength: bucket + 1 < buckets.lowerBounds.count ? buckets.lowerBounds[bucket + 1] - 1 : nil,
-                userCount: caseIndices.count,
-                metrics: perCaseMetrics.mapValues { values in Self.mean(caseIndices.map { values[$0] }) })
+        return result.bucketed(values: historyLengths, bounds: buckets).map { bucket, caseIndices in
+            HistoryBucketMetrics(label: buckets.label(ofBucket: bucket), minHistoryLength: buckets.lowerBounds[bucket],
+                                 maxHistoryLength: buckets.upperBound(ofBucket: bucket), userCount: caseIndices.count,
+                                 metrics: result.meanMetrics(over: caseIndices))
         }
     }
 

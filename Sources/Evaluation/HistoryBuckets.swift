@@ -22,6 +22,11 @@ public struct HistoryBuckets: Codable, Equatable, Sendable {
         lowerBounds.lastIndex { $0 <= historyLength }
     }
 
+    /// The largest value in bucket `index`, nil for the open last bucket.
+    public func upperBound(ofBucket index: Int) -> Int? {
+        index + 1 < lowerBounds.count ? lowerBounds[index + 1] - 1 : nil
+    }
+
     /// The label of bucket `index`: `"10-19"`, or `"200+"` for the last one.
     public func label(ofBucket index: Int) -> String {
         index + 1 < lowerBounds.count

@@ -85,7 +85,7 @@ final class EvaluationReportTests: XCTestCase {
         XCTAssertNil(first.pairedTestValues(with: second, metric: "HR@10"))
     }
 
-    func testMarkdownShowsConfigMetricsBucketsAndGrid() {
+    func testMarkdownShowsConfigMetricsBucketsAndGrid() throws {
         let markdown = makeReport(model: "ials", ndcgPerUser: [0.5, 0.25]).markdown()
         XCTAssert(markdown.hasPrefix("# ials on tiny (leave-one-out)\n"))
         XCTAssert(markdown.contains("| factors | 64 |"))
@@ -96,5 +96,14 @@ final class EvaluationReportTests: XCTestCase {
         XCTAssert(markdown.contains("| fit | 1.50 |"))
         let hr5 = markdown.range(of: "| HR@5 |")!.lowerBound, hr10 = markdown.range(of: "| HR@10 |")!.lowerBound
         XCTAssert(hr5 < hr10, "cutoffs in ascending order")
+        XCTAssertFalse(markdown.contains("target popularity"), "no section without the buckets")
+
+        var report = makeReport(model: "ials", ndcgPerUser: [0.5, 0.25])
+        report.testTargetPopularity = [TargetPopularityBucket(label: "80+", minInteractions: 80, maxInteractions: nil, userCount: 2,
+                                                              metrics: ["HR@10": 1, "NDCG@10": 0.375, "MRR": 0.3])]
+        let withBuckets = report.markdown()
+        XCTAssert(withBuckets.contains("## Test metrics by target popularity\n\n| target interactions | users | HR@10 | NDCG@10 | MRR |"))
+        XCTAssert(withBuckets.contains("| 80+ | 2 | 1.0000 | 0.3750 | 0.3000 |\n\n## Configurations tried"))
+        XCTAssertEqual(try EvaluationReport.load(from: report.write(to: directory)), report)
     }
 }

@@ -47,6 +47,28 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(result.buckets[0].maxHistoryLength, 0)
     }
 
+    /// The tiny example's users 0 and 1 grouped by their target's interactions in the fit data:
+    /// item 2 (user 0's target) occurs 3 times, item 0 (user 1's) once; bounds 0, 2, 5.
+    func testTargetPopularityBucketsByHand() throws {
+        let evaluator = Evaluator(options: EvaluationOptions(cutoffs: [1, 2]))
+        let singleTargetCases = Array(tinyCases.prefix(2))
+        let result = try evaluator.evaluate(tinyScorer, on: singleTargetCases)
+        let fitData: [[Int32]] = [[2, 0, 1], [2, 3], [2], [5]]
+        let buckets = try XCTUnwrap(result.targetPopularityBuckets(cases: singleTargetCases, fitData: fitData, numItems: 6,
+                                                                   bounds: HistoryBuckets(lowerBounds: [0, 2, 5])))
+        XCTAssertEqual(buckets.map(\.label), ["0-1", "2-4"])
+        XCTAssertEqual(buckets.map(\.minInteractions), [0, 2])
+        XCTAssertEqual(buckets.map(\.maxInteractions), [1, 4])
+        XCTAssertEqual(buckets.map(\.userCount), [1, 1])
+        XCTAssertEqual(buckets[0].metrics["MRR"]!, 0.2, accuracy: 1e-12, "user 1: rank 5")
+        XCTAssertEqual(buckets[1].metrics["MRR"]!, 0.5, accuracy: 1e-12, "user 0: rank 2")
+        XCTAssertEqual(buckets[1].metrics["HR@2"], 1)
+        // The standard bounds put both in 0-4; a case with two targets has no one popularity.
+        XCTAssertEqual(result.targetPopularityBuckets(cases: singleTargetCases, fitData: fitData, numItems: 6)?.map(\.label), ["0-4"])
+        let all = try evaluator.evaluate(tinyScorer, on: tinyCases)
+        XCTAssertNil(all.targetPopularityBuckets(cases: tinyCases, fitData: fitData, numItems: 6))
+    }
+
     func testConstantScorerGetsTheWorstRank() throws {
         let cases = (0..<5).map { EvaluationCase(user: Int32($0), history: [Int32($0)], targets: [Int32($0 + 10)]) }
         let result = try Evaluator(options: EvaluationOptions(cutoffs: [10, 50]))

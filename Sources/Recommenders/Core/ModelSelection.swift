@@ -253,6 +253,8 @@ public struct ModelSelection {
                  "gridPoints": grid.count]) { $1 })
         report.search = search
         report.seedRuns = seeds > 1 ? seedRuns : nil
+        report.testTargetPopularity = meanTest.targetPopularityBuckets(cases: split.test, fitData: split.trainAndValidation,
+                                                                       numItems: split.numItems)
         return report
     }
 
