@@ -245,7 +245,9 @@ public final class TIGER: EpochTrainedRecommender {
         guard codes.count == data.numItems else { throw TIGERError.catalogueMismatch(codes: codes.count, items: data.numItems) }
         var trainer = makeTrainer(data, codes: codes)
         trainingTargetCounts = [Int](repeating: 0, count: data.numItems)
-        for sequence in trainer.schedule.trainSequences { for item in sequence.dropFirst() { trainingTargetCounts[Int(item)] += 1 } }
+        for sequence in trainer.schedule.trainSequences {
+            for item in sequence.dropFirst().suffix(config.maxLength) { trainingTargetCounts[Int(item)] += 1 }
+        }
         var seen = [Bool](repeating: false, count: data.numItems)
         for sequence in data.sequences { for item in sequence { seen[Int(item)] = true } }
         coldItems = itemText == nil ? [] : seen.indices.filter { !seen[$0] }.map(Int32.init)
