@@ -16,6 +16,13 @@ final class ModelSelectionTests: XCTestCase {
         XCTAssertEqual(report.counts["testCases"], 24)
         XCTAssertEqual(report.counts["trainInteractions"], 24 * 5)
         XCTAssertNil(report.counts["epochsRun"], "a closed-form model has no epochs")
+        // Leave-one-out: every test case falls in one target-popularity bucket, whose means are
+        // those of its users' per-user values.
+        let popularity = try XCTUnwrap(report.testTargetPopularity)
+        XCTAssertEqual(popularity.reduce(0) { $0 + $1.userCount }, 24)
+        let perUser = try XCTUnwrap(report.perUserTest.values["NDCG@10"])
+        XCTAssertEqual(popularity.reduce(0) { $0 + $1.metrics["NDCG@10"]! * Double($1.userCount) },
+                       perUser.reduce(0, +), accuracy: 1e-9)
     }
 
     func testOverridesPinHyperparametersAndBadOnesAreNamed() throws {
