@@ -37,12 +37,18 @@ final class TIGERTests: XCTestCase {
                              output: OutputHead = .fullSoftmax) -> TIGER.Config {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
                      learningRate: 0.01, warmupSteps: 0, batchSize: 8, maxEpochs: maxEpochs, patience: maxEpochs,
-                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: output != .fullSoftmax,
-                     nodeOutputRows: output == .nodeOutputRows)
+                     beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: output.constrainedSoftmax,
+                     nodeOutputRows: output == .nodeOutputRows, tiedOutputTables: output == .tiedOutputTables)
     }
 
-    /// The output heads the likelihood tests cover.
-    private enum OutputHead: CaseIterable { case fullSoftmax, constrainedSoftmax, nodeOutputRows }
+    /// The output heads the likelihood tests cover: the full softmax over separate output tables,
+    /// the trie-constrained one, that with trie-node rows, and the full softmax over the encoder's
+    /// code embeddings.
+    private enum OutputHead: CaseIterable {
+        case fullSoftmax, constrainedSoftmax, nodeOutputRows, tiedOutputTables
+
+        var constrainedSoftmax: Bool { self == .constrainedSoftmax || self == .nodeOutputRows }
+    }
 
     /// A briefly trained model on the cyclic walks (non-trivial but not saturated likelihoods).
     private func brieflyTrained(beamWidth: Int = 12, output: OutputHead = .fullSoftmax) throws -> TIGER {
@@ -140,7 +146,7 @@ final class TIGERTests: XCTestCase {
             // The last level is full under every prefix, so p(c = 0 | prefix) + p(c = 1 | prefix) = 1
             // and the items' probabilities add up to the prefixes' probability mass: at most 1.
             XCTAssertLessThanOrEqual(logSumExp(exact), 1e-5, "\(history)")
-            if output != .fullSoftmax {
+            if output.constrainedSoftmax {
                 XCTAssertEqual(logSumExp(exact), 0, accuracy: 1e-5, "a distribution over the catalogue: \(history)")
             } else {
                 XCTAssertLessThan(logSumExp(exact), -1e-3, "the codebooks' unused codes keep some mass: \(history)")
@@ -229,7 +235,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(loss, total / Double(targets), accuracy: 1e-4 * max(1, abs(loss)))
         // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2), or with
         // the trie's levels of the number of items (3 * 2 * 2).
-        XCTAssertEqual(loss, log(output == .fullSoftmax ? 24.0 : 12.0), accuracy: 1.5)
+        XCTAssertEqual(loss, log(output.constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
     }
 
     /// With `popularityCorrection` τ, every item's score is its log-likelihood minus τ times the
@@ -280,8 +286,9 @@ final class TIGERTests: XCTestCase {
     /// Central differences of the training loss (one batch of every user) against the analytic
     /// gradient of every parameter: code embeddings, positions, encoder, decoder tokens and
     /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
-    /// `encoderItemIDs`, the encoder's item-ID table too; with `constrainedSoftmax`; and with the
-    /// trie-node output rows (set to random values: at their initial zeros they pass no gradient on).
+    /// `encoderItemIDs`, the encoder's item-ID table too; with `constrainedSoftmax`; with the
+    /// trie-node output rows (set to random values: at their initial zeros they pass no gradient
+    /// on); and with the output tables tied to the encoder's code embeddings.
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
@@ -289,13 +296,14 @@ final class TIGERTests: XCTestCase {
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
         for (encoderItemIDs, output) in [(false, OutputHead.fullSoftmax), (true, .fullSoftmax), (false, .constrainedSoftmax),
-                                         (false, .nodeOutputRows)] {
+                                         (false, .nodeOutputRows), (false, .tiedOutputTables)] {
             let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
                                       dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs,
-                                      constrainedSoftmax: output != .fullSoftmax, nodeOutputRows: output == .nodeOutputRows)
+                                      constrainedSoftmax: output.constrainedSoftmax, nodeOutputRows: output == .nodeOutputRows,
+                                      tiedOutputTables: output == .tiedOutputTables)
             let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
             randomiseNodeRows(probe)
-            checkLossGradients(of: probe, encoderItemIDs: encoderItemIDs)
+            checkLossGradients(of: probe, encoderItemIDs: encoderItemIDs, tiedOutputTables: output == .tiedOutputTables)
             // The root's row is never read; every other node's row is (the probe's batch holds every item).
             XCTAssertEqual(probe.parameters.first { $0.name == "output.nodes" }?.shape,
                            output == .nodeOutputRows ? [1 + 3 + 6 + 12, 8] : nil)
@@ -309,9 +317,10 @@ final class TIGERTests: XCTestCase {
         rows.value = (0..<rows.count).map { _ in Float(random.nextUnit() - 0.5) }
     }
 
-    private func checkLossGradients(of probe: TIGER.LossProbe, encoderItemIDs: Bool) {
+    private func checkLossGradients(of probe: TIGER.LossProbe, encoderItemIDs: Bool, tiedOutputTables: Bool = false) {
         let names = probe.parameters.map(\.name)
-        for name in ["encoder.codes", "encoder.positions", "decoder.tokens", "decoder.levels", "output.0", "output.1", "output.2"] {
+        for name in ["encoder.codes", "encoder.positions", "decoder.tokens", "decoder.levels"]
+            + (tiedOutputTables ? [] : ["output.0", "output.1", "output.2"]) {
             XCTAssertTrue(names.contains(name), "\(name) in \(names)")
         }
         XCTAssertTrue(names.contains { $0.hasPrefix("decoder.blocks.0.") }, "\(names)")
@@ -319,7 +328,8 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(probe.parameters.first { $0.name == "encoder.codes" }?.shape, [9, 8])
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.tokens" }?.shape, [1 + 3 + 4, 8])
         XCTAssertEqual(probe.parameters.first { $0.name == "decoder.levels" }?.shape, [3, 8])
-        XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("output.") && $0.name != "output.nodes" }.map(\.shape), [[3, 8], [4, 8], [2, 8]])
+        XCTAssertEqual(probe.parameters.filter { $0.name.hasPrefix("output.") && $0.name != "output.nodes" }.map(\.shape),
+                       tiedOutputTables ? [] : [[3, 8], [4, 8], [2, 8]])
         XCTAssertEqual(probe.parameters.first { $0.name == "encoder.items" }?.shape, encoderItemIDs ? [12, 8] : nil)
 
         let loss = probe.lossAndGradients()
@@ -610,7 +620,7 @@ final class TIGERTests: XCTestCase {
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
                                         "encoderItemText", "constrainedSoftmax", "nodeOutputRows",
-                                        "popularityCorrection"])
+                                        "popularityCorrection", "tiedOutputTables"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

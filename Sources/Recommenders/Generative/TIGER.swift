@@ -106,6 +106,10 @@ public final class TIGER: EpochTrainedRecommender {
         /// ones than the training targets. Applies to validation during `fit` as well. Default 0 (the
         /// model's likelihood).
         public var popularityCorrection: Float
+        /// Scores level `l`'s codes against the encoder's embeddings of those codes instead of a
+        /// separate output table (shared input and output code embeddings, as SASRec and HLLM score
+        /// items against the representations they read). Default false.
+        public var tiedOutputTables: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
@@ -113,7 +117,7 @@ public final class TIGER: EpochTrainedRecommender {
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
                     encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false,
-                    nodeOutputRows: Bool = false, popularityCorrection: Float = 0) {
+                    nodeOutputRows: Bool = false, popularityCorrection: Float = 0, tiedOutputTables: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -136,6 +140,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.constrainedSoftmax = constrainedSoftmax
             self.nodeOutputRows = nodeOutputRows
             self.popularityCorrection = popularityCorrection
+            self.tiedOutputTables = tiedOutputTables
         }
 
         /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.
@@ -392,7 +397,8 @@ public final class TIGER: EpochTrainedRecommender {
         for item in 0..<numItems {
             for level in 0..<levels {
                 let row = Array(hidden[(item * levels + level) * dim..<(item * levels + level + 1) * dim])
-                let table = network.outputTables[level].value
+                let (parameter, firstRow) = network.outputTable(level)
+                let table = Array(parameter.value[firstRow * dim..<(firstRow + codes.codebookSizes[level]) * dim])
                 let parent = Int(prefixNodes[item * levels + level])
                 let normalisedOver = config.constrainedSoftmax
                     ? trie.validNextCodes(of: parent).map(Int.init)

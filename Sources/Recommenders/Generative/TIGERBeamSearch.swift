@@ -196,8 +196,11 @@ struct TIGERBeamSearch {
         let (rows, size) = (nodes.count, network.codebookSizes[level])
         var logits = [Float](repeating: 0, count: rows * size)
         guard rows > 0 else { return logits }
-        BLAS.gemm(transposeB: true, m: rows, n: size, k: network.dim, a: hidden, lda: network.dim,
-                  b: network.outputTables[level].value, ldb: network.dim, c: &logits, ldc: size)
+        let (table, firstRow) = network.outputTable(level)
+        table.value.withUnsafeBufferPointer { table in
+            BLAS.gemm(transposeB: true, m: rows, n: size, k: network.dim, a: hidden, lda: network.dim,
+                      b: table.baseAddress! + firstRow * network.dim, ldb: network.dim, c: &logits, ldc: size)
+        }
         logits.withUnsafeMutableBufferPointer { logits in
             for r in 0..<rows {
                 let row = UnsafeMutableBufferPointer(rebasing: logits[r * size..<(r + 1) * size])

@@ -23,6 +23,8 @@ import SemanticIDs
 ///   `nodeOutputRows` each code's logit also gets `h · N[node]`, a learned row of the trie node the
 ///   code leads to under the row's prefix, so siblings differ by more than their shared code rows
 ///   (at a leaf, item-level capacity, like SASRec's item embeddings); the rows start at zero.
+///   With `tiedOutputTables` the output rows of level `l` are the encoder's embeddings of level
+///   `l`'s codes, as SASRec scores items against its input item embeddings.
 ///
 /// - **Dense head** (the hybrid, after LIGER, Yang et al. 2024, "Unifying Generative and Dense
 ///   Retrieval for Sequential Recommendation"): a linear text tower maps each item's frozen
@@ -59,7 +61,8 @@ struct TIGERNetwork {
     var decoderBlocks: [TransformerDecoderBlock]
     /// LayerNorm on the last decoder block's output.
     var decoderNorm: LayerNorm
-    /// Per level, `[V_l, dim]`: the output table whose rows score that level's codes.
+    /// Per level, `[V_l, dim]`: the output table whose rows score that level's codes (none with
+    /// `tiedOutputTables`: `outputTable(_:)` then gives the encoder's code embeddings).
     let outputTables: [Parameter]
     /// With `nodeOutputRows`, `[trie nodes, dim]`: a row per trie node added to its code's output
     /// row (the root's row is unused).
@@ -105,7 +108,7 @@ struct TIGERNetwork {
             TransformerDecoderBlock(name: "decoder.blocks.\($0)", shape: shape, random: &random)
         }
         decoderNorm = LayerNorm(name: "decoder.finalNorm", dim: dim)
-        outputTables = codebookSizes.enumerated().map { level, size in
+        outputTables = config.tiedOutputTables ? [] : codebookSizes.enumerated().map { level, size in
             Parameter(name: "output.\(level)", shape: [size, dim],
                       value: Initializer.xavierNormal(fanIn: size, fanOut: dim).values(count: size * dim, random: &random),
                       decays: true)
@@ -228,6 +231,13 @@ struct TIGERNetwork {
         decoderLevels.backward(dTokens)
         decoderTokens.backward(dTokens)
         return dMemory
+    }
+
+    /// The rows that score level `level`'s codes: rows `firstRow ..< firstRow + V_l` of `parameter`
+    /// (the level's own output table, or with `tiedOutputTables` the encoder's embeddings of the
+    /// level's codes, unscaled).
+    func outputTable(_ level: Int) -> (parameter: Parameter, firstRow: Int) {
+        outputTables.isEmpty ? (encoderCodes.table, encoderOffsets[level]) : (outputTables[level], 0)
     }
 
     // MARK: Trie-node output rows

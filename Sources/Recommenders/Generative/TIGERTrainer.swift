@@ -127,10 +127,14 @@ struct TIGERTrainer {
             let allowed = trie.map { trie in
                 batch.targets.map { trie.validNextCodes(of: Int(prefixNodes[Int($0) * levels + level])) }
             }
-            let table = network.outputTables[level]
+            let (table, firstRow) = network.outputTable(level)
+            let rows = firstRow * dim..<(firstRow + codes.codebookSizes[level]) * dim
+            var tableGradient = [Float](repeating: 0, count: rows.count)
             let (levelLoss, dLevel) = NextItemTraining.fullSoftmaxCrossEntropy(
-                hidden: levelHidden, targets: levelTargets, table: table.value, tableGradient: &table.gradient, dim: dim,
-                allowedClasses: allowed, extraLogits: nodeLogits(hidden: levelHidden, targets: batch.targets, level: level))
+                hidden: levelHidden, targets: levelTargets, table: Array(table.value[rows]), tableGradient: &tableGradient,
+                dim: dim, allowedClasses: allowed,
+                extraLogits: nodeLogits(hidden: levelHidden, targets: batch.targets, level: level))
+            for (index, value) in zip(rows, tableGradient) { table.gradient[index] += value }
             loss += levelLoss
             for r in 0..<targets {
                 dHidden.replaceSubrange((r * levels + level) * dim..<(r * levels + level + 1) * dim,
