@@ -12,7 +12,8 @@ extension TIGER: PersistentRecommender {
     /// - `codebookSizes`, `[L]`;
     /// - `decoding.targetCounts`, `[numItems]`: how often each item was a training target (what
     ///   `popularityCorrection` reads);
-    /// - `encoder.*`, `decoder.*`, `output.<level>`: the network;
+    /// - `encoder.*`, `decoder.*`, `output.<level>` (none with `tiedOutputTables`), `output.nodes`
+    ///   (with `nodeOutputRows`): the network;
     /// - hybrid only: `dense.textTower.*`, `dense.representations` `[numItems, dim]` (every item's
     ///   dense representation, so serving needs no item LLM pass) and `dense.coldItems`
     ///   `[numItems]` (1 for an item without interactions at fit time, else 0).
