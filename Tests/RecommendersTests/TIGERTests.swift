@@ -31,8 +31,7 @@ final class TIGERTests: XCTestCase {
     private var codes: SemanticIDCodes { Self.codes }
 
     /// The small model of these tests.
-    /// The small model of these tests; `output` picks the full softmax, the trie-constrained one, or
-    /// that with trie-node output rows.
+    /// The small model of these tests, with the output head `output`.
     private func smallConfig(beamWidth: Int = 10, maxEpochs: Int = 150, maxLength: Int = 8, seed: Int = 3,
                              output: OutputHead = .fullSoftmax) -> TIGER.Config {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
