@@ -189,9 +189,9 @@ struct TIGERBeamSearch {
 
     /// Log-softmax of `hidden · output[level]ᵀ` (plus the trie-node rows' terms, with
     /// `nodeOutputRows`; then plus the children's `nodeScoreOffsets`), `[rows, V_level]`, for the
-    /// beams at trie `nodes`
-    /// (`[rows]`): normalised over the whole codebook, or with `constrainedSoftmax` over each
-    /// node's children (the entries of other codes are then meaningless; the trie never reads them).
+    /// beams at trie `nodes` (`[rows]`): normalised over the whole codebook, or with
+    /// `constrainedSoftmax` over each node's children (the entries of other codes are then
+    /// meaningless; the trie never reads them).
     private func levelLogProbabilities(_ hidden: [Float], level: Int, nodes: [Int]) -> [Float] {
         let (rows, size) = (nodes.count, network.codebookSizes[level])
         var logits = [Float](repeating: 0, count: rows * size)
@@ -201,18 +201,18 @@ struct TIGERBeamSearch {
             BLAS.gemm(transposeB: true, m: rows, n: size, k: network.dim, a: hidden, lda: network.dim,
                       b: table.baseAddress! + firstRow * network.dim, ldb: network.dim, c: &logits, ldc: size)
         }
-        logits.withUnsafeMutableBufferPointer { logits in
-            for r in 0..<rows {
-                let row = UnsafeMutableBufferPointer(rebasing: logits[r * size..<(r + 1) * size])
-                hidden.withUnsafeBufferPointer { hidden in
+        hidden.withUnsafeBufferPointer { hidden in
+            logits.withUnsafeMutableBufferPointer { logits in
+                for r in 0..<rows {
+                    let row = UnsafeMutableBufferPointer(rebasing: logits[r * size..<(r + 1) * size])
                     network.addNodeLogits(hidden.baseAddress! + r * network.dim, parent: nodes[r], trie: trie, into: row.baseAddress!)
-                }
-                let logNormaliser = constrainedSoftmax
-                    ? Self.logSumExp(row, over: trie.validNextCodes(of: nodes[r]).lazy.map(Int.init))
-                    : Self.logSumExp(row, over: 0..<size)
-                for j in 0..<size { row[j] -= logNormaliser }
-                if let nodeScoreOffsets {
-                    for child in trie.children(of: nodes[r]) { row[Int(trie.code[child])] += nodeScoreOffsets[child] }
+                    let logNormaliser = constrainedSoftmax
+                        ? Self.logSumExp(row, over: trie.validNextCodes(of: nodes[r]).lazy.map(Int.init))
+                        : Self.logSumExp(row, over: 0..<size)
+                    for j in 0..<size { row[j] -= logNormaliser }
+                    if let nodeScoreOffsets {
+                        for child in trie.children(of: nodes[r]) { row[Int(trie.code[child])] += nodeScoreOffsets[child] }
+                    }
                 }
             }
         }
