@@ -104,16 +104,23 @@ public struct SemanticIDTrie: Equatable, Sendable {
     /// Per item of `codes` (the codes the trie was built from) and level `l`, the node of the
     /// item's first `l` codes, whose children are the codes allowed at level `l`, `[count, levels]`.
     public func prefixNodes(of codes: SemanticIDCodes) -> [Int32] {
+        let path = pathNodes(of: codes)
+        return path.indices.map { index in index % levels == 0 ? Int32(Self.root) : path[index - 1] }
+    }
+
+    /// Per item of `codes` (the codes the trie was built from) and level `l`, the node its first
+    /// `l + 1` codes lead to (at the last level, the item's leaf), `[count, levels]`.
+    public func pathNodes(of codes: SemanticIDCodes) -> [Int32] {
         precondition(codes.levels == levels, "the codes have \(codes.levels) levels, the trie \(levels)")
         var nodes = [Int32](repeating: 0, count: codes.count * levels)
         for item in 0..<codes.count {
             var node = Self.root
             for level in 0..<levels {
-                nodes[item * levels + level] = Int32(node)
                 guard let next = child(of: node, code: codes.codes[item * levels + level]) else {
                     preconditionFailure("item \(item)'s code is not in the trie")
                 }
                 node = next
+                nodes[item * levels + level] = Int32(node)
             }
         }
         return nodes

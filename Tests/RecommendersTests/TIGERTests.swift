@@ -37,16 +37,18 @@ final class TIGERTests: XCTestCase {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
                      learningRate: 0.01, warmupSteps: 0, batchSize: 8, maxEpochs: maxEpochs, patience: maxEpochs,
                      beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: output.constrainedSoftmax,
-                     nodeOutputRows: output == .nodeOutputRows, tiedOutputTables: output == .tiedOutputTables)
+                     nodeOutputRows: output.nodeOutputRows, encoderNodeRows: output == .encoderNodeRows,
+                     tiedOutputTables: output == .tiedOutputTables)
     }
 
     /// The output heads the likelihood tests cover: the full softmax over separate output tables,
-    /// the trie-constrained one, that with trie-node rows, and the full softmax over the encoder's
-    /// code embeddings.
+    /// the trie-constrained one, that with trie-node rows, those rows read by the encoder too
+    /// (`encoderNodeRows`), and the full softmax over the encoder's code embeddings.
     private enum OutputHead: CaseIterable {
-        case fullSoftmax, constrainedSoftmax, nodeOutputRows, tiedOutputTables
+        case fullSoftmax, constrainedSoftmax, nodeOutputRows, encoderNodeRows, tiedOutputTables
 
-        var constrainedSoftmax: Bool { self == .constrainedSoftmax || self == .nodeOutputRows }
+        var nodeOutputRows: Bool { self == .nodeOutputRows || self == .encoderNodeRows }
+        var constrainedSoftmax: Bool { self == .constrainedSoftmax || nodeOutputRows }
     }
 
     /// A briefly trained model on the cyclic walks (non-trivial but not saturated likelihoods).
@@ -211,7 +213,8 @@ final class TIGERTests: XCTestCase {
         let loss = probe.lossAndGradients()
 
         var state = probe.parameters.safetensorsContents(metadata: ["format": "llmrec.tiger.v1", "numItems": "12",
-                                                                    "constrainedSoftmax": String(config.constrainedSoftmax)])
+                                                                    "constrainedSoftmax": String(config.constrainedSoftmax),
+                                                                    "encoderNodeRows": String(config.encoderNodeRows)])
         state.tensors["semanticIDs"] = Safetensors.Tensor(shape: [12, 3], values: codes.codes.map(Float.init))
         state.tensors["codebookSizes"] = Safetensors.Tensor(shape: [3], values: [3, 4, 2])
         let untrained = try TIGER(config: config, codes: nil)
@@ -233,8 +236,11 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(targets, 2 * (8 * 1 + 8 * 2 + 8 * 3))  // per community 8 train walks each of 2, 3 and 4 items
         XCTAssertEqual(loss, total / Double(targets), accuracy: 1e-4 * max(1, abs(loss)))
         // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2), or with
-        // the trie's levels of the number of items (3 * 2 * 2).
-        XCTAssertEqual(loss, log(output.constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
+        // the trie's levels of the number of items (3 * 2 * 2); not when the encoder reads the
+        // randomised node rows, scaled by √dim.
+        if output != .encoderNodeRows {
+            XCTAssertEqual(loss, log(output.constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
+        }
     }
 
     /// With `popularityCorrection` τ, every item's score is its log-likelihood minus τ times the
@@ -287,7 +293,8 @@ final class TIGERTests: XCTestCase {
     /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
     /// `encoderItemIDs`, the encoder's item-ID table too; with `constrainedSoftmax`; with the
     /// trie-node output rows (set to random values: at their initial zeros they pass no gradient
-    /// on); and with the output tables tied to the encoder's code embeddings.
+    /// on), also read by the encoder (`encoderNodeRows`); and with the output tables tied to the
+    /// encoder's code embeddings.
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
@@ -295,17 +302,18 @@ final class TIGERTests: XCTestCase {
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
         for (encoderItemIDs, output) in [(false, OutputHead.fullSoftmax), (true, .fullSoftmax), (false, .constrainedSoftmax),
-                                         (false, .nodeOutputRows), (false, .tiedOutputTables)] {
+                                         (false, .nodeOutputRows), (false, .encoderNodeRows), (false, .tiedOutputTables)] {
             let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
                                       dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs,
-                                      constrainedSoftmax: output.constrainedSoftmax, nodeOutputRows: output == .nodeOutputRows,
+                                      constrainedSoftmax: output.constrainedSoftmax, nodeOutputRows: output.nodeOutputRows,
+                                      encoderNodeRows: output == .encoderNodeRows,
                                       tiedOutputTables: output == .tiedOutputTables)
             let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
             randomiseNodeRows(probe)
             checkLossGradients(of: probe, encoderItemIDs: encoderItemIDs, tiedOutputTables: output == .tiedOutputTables)
             // The root's row is never read; every other node's row is (the probe's batch holds every item).
             XCTAssertEqual(probe.parameters.first { $0.name == "output.nodes" }?.shape,
-                           output == .nodeOutputRows ? [1 + 3 + 6 + 12, 8] : nil)
+                           output.nodeOutputRows ? [1 + 3 + 6 + 12, 8] : nil)
         }
     }
 
@@ -513,6 +521,10 @@ final class TIGERTests: XCTestCase {
         var constrained = state
         constrained.metadata["constrainedSoftmax"] = "true"
         try assertRefused(fresh(), constrained, containing: "constrainedSoftmax true")
+        // So would one whose encoder read the node rows.
+        var nodeInputs = state
+        nodeInputs.metadata["encoderNodeRows"] = "true"
+        try assertRefused(fresh(), nodeInputs, containing: "encoderNodeRows true")
 
         // A failed restore leaves a restored model scoring as before.
         let restored = try fresh()
@@ -553,6 +565,8 @@ final class TIGERTests: XCTestCase {
         assertInvalid(.init(maxEpochs: 0, beamWidth: 12), mentions: ["maxEpochs"])
         assertInvalid(.init(beamWidth: 12, encoderItemText: true), mentions: ["encoderItemText", "tiger-hybrid"])
         assertInvalid(.init(beamWidth: 12, nodeOutputRows: true), mentions: ["nodeOutputRows", "constrainedSoftmax=true"])
+        assertInvalid(.init(beamWidth: 12, constrainedSoftmax: true, encoderNodeRows: true),
+                      mentions: ["encoderNodeRows", "nodeOutputRows=true"])
         XCTAssertNoThrow(try TIGER(config: .init(beamWidth: 12), codes: codes), "a beam as wide as the catalogue")
         XCTAssertNoThrow(try TIGER(config: .init(), codes: nil), "without codes the beam is checked against nothing yet")
 
@@ -618,7 +632,7 @@ final class TIGERTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), ["dim", "heads", "encoderBlocks", "decoderBlocks", "feedForward", "maxLength", "dropout",
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
-                                        "encoderItemText", "constrainedSoftmax", "nodeOutputRows",
+                                        "encoderItemText", "constrainedSoftmax", "nodeOutputRows", "encoderNodeRows",
                                         "popularityCorrection", "tiedOutputTables"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)

@@ -21,6 +21,8 @@ final class SemanticIDTrieTests: XCTestCase {
         XCTAssertEqual(trie.itemCount, 4)
         // Per item: the root, then the node of its first code (node 1 holds code 0, node 2 code 1).
         XCTAssertEqual(trie.prefixNodes(of: codes), [0, 2, 0, 1, 0, 2, 0, 1])
+        // Per item: the node of its first code, then its leaf.
+        XCTAssertEqual(trie.pathNodes(of: codes), [2, 5, 1, 4, 2, 6, 1, 3])
         // Counts 3, 0, 1, 2: subtrees (0) = items 1, 3 -> 2 and (1) = items 0, 2 -> 4, of 6 in all.
         let expected: [Double] = [0, log(3 / 8), log(5 / 8), log(3 / 4), log(1 / 4), log(4 / 6), log(2 / 6)]
         for (found, wanted) in zip(trie.conditionalLogFrequencies(itemCounts: [3, 0, 1, 2]), expected) {
@@ -28,7 +30,8 @@ final class SemanticIDTrieTests: XCTestCase {
         }
     }
 
-    /// Property: every item's tuple walks to its own leaf, every walk of valid codes ends at an item.
+    /// Property: every item's tuple walks to its own leaf through its prefix and path nodes, every
+    /// walk of valid codes ends at an item.
     func testEveryItemIsReachableAndEveryLeafIsAnItem() throws {
         var random = SplitMix64(seed: 3)
         var tuples = Set<[Int32]>()
@@ -36,11 +39,12 @@ final class SemanticIDTrieTests: XCTestCase {
         let ordered = Array(tuples)
         let codes = try SemanticIDCodes(codes: ordered.flatMap { $0 }, codebookSizes: [12, 12, 12])
         let trie = try SemanticIDTrie(codes)
-        let prefixNodes = trie.prefixNodes(of: codes)
+        let (prefixNodes, pathNodes) = (trie.prefixNodes(of: codes), trie.pathNodes(of: codes))
         for (item, tuple) in ordered.enumerated() {
             XCTAssertEqual(trie.item(forCode: tuple), item)
             for level in 0..<3 {
                 XCTAssertEqual(Int(prefixNodes[item * 3 + level]), trie.node(forPrefix: tuple.prefix(level)))
+                XCTAssertEqual(Int(pathNodes[item * 3 + level]), trie.node(forPrefix: tuple.prefix(level + 1)))
                 XCTAssertTrue(trie.validNextCodes(of: Int(prefixNodes[item * 3 + level])).contains(tuple[level]))
             }
         }

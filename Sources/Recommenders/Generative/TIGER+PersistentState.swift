@@ -19,7 +19,7 @@ extension TIGER: PersistentRecommender {
     ///   `[numItems]` (1 for an item without interactions at fit time, else 0).
     ///
     /// Metadata: `format` `"llmrec.tiger.v1"`, `numItems`, `semanticIDs` (their source),
-    /// `encoderItemText`, `constrainedSoftmax`, and `epochsRun` / `bestEpoch` of the fit.
+    /// `encoderItemText`, `constrainedSoftmax`, `encoderNodeRows`, and `epochsRun` / `bestEpoch` of the fit.
     /// - Throws: `SequentialStateError.notFitted` before `fit`.
     public func fittedState() throws -> Safetensors.Contents {
         guard let network, let codes else { throw SequentialStateError.notFitted(model: Self.modelName) }
@@ -28,6 +28,7 @@ extension TIGER: PersistentRecommender {
         contents.metadata["semanticIDs"] = codesSource
         contents.metadata["encoderItemText"] = String(config.encoderItemText)
         contents.metadata["constrainedSoftmax"] = String(config.constrainedSoftmax)
+        contents.metadata["encoderNodeRows"] = String(config.encoderNodeRows)
         contents.tensors["semanticIDs"] = Safetensors.Tensor(shape: [codes.count, codes.levels], values: codes.codes.map { exactFloat(Int($0)) })
         contents.tensors["codebookSizes"] = Safetensors.Tensor(shape: [codes.levels], values: codes.codebookSizes.map(exactFloat))
         if trainingTargetCounts.count == numItems {
@@ -56,9 +57,10 @@ extension TIGER: PersistentRecommender {
         guard let levels = state.tensors["codebookSizes"]?.shape.first, levels > 0 else {
             throw SafetensorsError.missingTensor("codebookSizes")
         }
-        // The text input and the softmax's normalisation add no tensor, so the flags are checked by
+        // The text and node-row inputs and the softmax's normalisation add no tensor, so the flags are checked by
         // name; states saved before they existed had them off.
-        for (flag, value) in [("encoderItemText", config.encoderItemText), ("constrainedSoftmax", config.constrainedSoftmax)] {
+        for (flag, value) in [("encoderItemText", config.encoderItemText), ("constrainedSoftmax", config.constrainedSoftmax),
+                              ("encoderNodeRows", config.encoderNodeRows)] {
             let saved = state.metadata[flag] == "true"
             guard saved == value else {
                 throw SafetensorsError.badHeader("\(Self.stateFormat) state saved with \(flag) \(saved), "
@@ -76,8 +78,7 @@ extension TIGER: PersistentRecommender {
             throw SafetensorsError.badHeader("\(Self.stateFormat) state: \(error)")
         }
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let restored = TIGERNetwork(codebookSizes: sizes, numItems: count, trieNodes: restoredTrie.nodeCount, itemText: itemText,
-                                    config: config, random: &random)
+        let restored = TIGERNetwork(codes: restoredCodes, trie: restoredTrie, itemText: itemText, config: config, random: &random)
         var names = restored.parameters.map(\.name) + ["semanticIDs", "codebookSizes"]
         // States saved before the counts existed still restore, unless the correction needs them.
         var targetCounts: [Int] = []

@@ -99,6 +99,12 @@ public final class TIGER: EpochTrainedRecommender {
         /// prefix apart by more than their shared code rows. Needs `constrainedSoftmax` (only the
         /// trie's codes have nodes). Default false.
         public var nodeOutputRows: Bool
+        /// Adds to each history position's encoder input the trie-node rows of `nodeOutputRows`
+        /// along the item's path (every prefix of its code, the leaf included), scaled by √dim: the
+        /// rows that score reaching a node also represent it as input, as SASRec ties its input and
+        /// output item embeddings, so an item's history occurrences train the rows that generate it.
+        /// Needs `nodeOutputRows`. Default false.
+        public var encoderNodeRows: Bool
         /// τ: decoding adds `-τ · log q(code | prefix)` at each level, `q` the add-one smoothed
         /// share of the prefix's training targets that the code's subtree holds, so an item scores
         /// `log p(item | history) - τ · log q(item)`: logit adjustment (Menon et al. 2021, "Long-tail
@@ -117,7 +123,8 @@ public final class TIGER: EpochTrainedRecommender {
                     weightDecay: Float = 0.01, gradientClip: Float = 1, batchSize: Int = 128, maxEpochs: Int = 100,
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
                     encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false,
-                    nodeOutputRows: Bool = false, popularityCorrection: Float = 0, tiedOutputTables: Bool = false) {
+                    nodeOutputRows: Bool = false, encoderNodeRows: Bool = false, popularityCorrection: Float = 0,
+                    tiedOutputTables: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -139,6 +146,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.encoderItemText = encoderItemText
             self.constrainedSoftmax = constrainedSoftmax
             self.nodeOutputRows = nodeOutputRows
+            self.encoderNodeRows = encoderNodeRows
             self.popularityCorrection = popularityCorrection
             self.tiedOutputTables = tiedOutputTables
         }
@@ -161,6 +169,7 @@ public final class TIGER: EpochTrainedRecommender {
             try check(maxEpochs > 0 && patience > 0 && warmupSteps >= 0, "maxEpochs and patience must be positive")
             try check(beamWidth > 0, "beamWidth must be at least 1 (got \(beamWidth))")
             try check(!nodeOutputRows || constrainedSoftmax, "nodeOutputRows needs constrainedSoftmax=true (only the trie's codes have nodes)")
+            try check(!encoderNodeRows || nodeOutputRows, "encoderNodeRows needs nodeOutputRows=true (the rows it reads)")
             try check(popularityCorrection >= 0 && popularityCorrection.isFinite, "popularityCorrection must be a finite τ ≥ 0")
             try check(validationBeamWidth >= 10, "validationBeamWidth must be at least 10, the validation cutoff (got \(validationBeamWidth))")
         }
@@ -274,8 +283,7 @@ public final class TIGER: EpochTrainedRecommender {
     /// A fresh trainer (fresh network from `seed`) for `data`.
     private func makeTrainer(_ data: TrainingData, codes: SemanticIDCodes) -> TIGERTrainer {
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: config.seed))
-        let network = TIGERNetwork(codebookSizes: codes.codebookSizes, numItems: codes.count, trieNodes: trie?.nodeCount ?? 0,
-                                   itemText: itemText, config: config, random: &random)
+        let network = TIGERNetwork(codes: codes, trie: trie, itemText: itemText, config: config, random: &random)
         return TIGERTrainer(config: config, data: data, codes: codes, trie: config.constrainedSoftmax ? trie : nil,
                             network: network, itemText: itemText)
     }

@@ -14,7 +14,8 @@ import SemanticIDs
 ///   history is a training example for the price of one pass, and serving needs no re-encoding).
 ///   With `encoderItemIDs` a learned item-ID embedding joins the sum; with `encoderItemText` (the
 ///   hybrid) the text tower's output `r_i`, scaled by √dim, joins it, as HLLM feeds its user model
-///   (the decoder is unchanged either way).
+///   (the decoder is unchanged either way). With `encoderNodeRows` the trie-node output rows along
+///   the item's path join it too, scaled by √dim (input and output tied at the node level).
 /// - **Decoder.** For the item after position `t`: tokens `BOS, c_1, ..., c_{L-1}` (one embedding
 ///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
 ///   embedding; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
@@ -67,6 +68,9 @@ struct TIGERNetwork {
     /// With `nodeOutputRows`, `[trie nodes, dim]`: a row per trie node added to its code's output
     /// row (the root's row is unused).
     let nodeOutputs: Parameter?
+    /// With `encoderNodeRows`, per item and level the trie node its code leads to (`pathNodes`),
+    /// `[numItems, L]`: the `nodeOutputs` rows the encoder adds to the item's input; else empty.
+    let itemPathNodes: [Int32]
     /// The hybrid's text tower, `featureDim -> dim` (nil for TIGER alone).
     var textTower: Linear?
     /// `[numItems, dim]`: item-ID embeddings added to the encoder's inputs (nil unless
@@ -78,11 +82,12 @@ struct TIGERNetwork {
     var encoderTextTower: Linear?
     let encoderTextFeatures: TIGER.ItemText?
 
-    /// A freshly initialised network drawing from `random` (then the text tower over `itemText`'s
-    /// features, for the hybrid, then the item-ID table of `numItems` rows, with `encoderItemIDs`);
-    /// with `nodeOutputRows`, zero rows for the `trieNodes` nodes of the codes' trie.
-    init(codebookSizes: [Int], numItems: Int, trieNodes: Int, itemText: TIGER.ItemText?, config: TIGER.Config,
+    /// A freshly initialised network over the catalogue coded by `codes`, drawing from `random`
+    /// (then the text tower over `itemText`'s features, for the hybrid, then the item-ID table,
+    /// with `encoderItemIDs`); with `nodeOutputRows`, a zero row per node of `trie` (the codes' trie).
+    init(codes: SemanticIDCodes, trie: SemanticIDTrie?, itemText: TIGER.ItemText?, config: TIGER.Config,
          random: inout SplitMix64) {
+        let (codebookSizes, numItems, trieNodes) = (codes.codebookSizes, codes.count, trie?.nodeCount ?? 0)
         let dim = config.dim
         self.codebookSizes = codebookSizes
         self.dim = dim
@@ -117,6 +122,7 @@ struct TIGERNetwork {
             ? Parameter(name: "output.nodes", shape: [trieNodes, dim], value: [Float](repeating: 0, count: trieNodes * dim),
                         decays: true)
             : nil
+        itemPathNodes = config.encoderNodeRows ? trie?.pathNodes(of: codes) ?? [] : []
         textTower = itemText.map { Linear(name: "dense.textTower", inputSize: $0.dim, outputSize: dim, random: &random) }
         encoderTextTower = config.encoderItemText ? textTower : nil
         encoderTextFeatures = config.encoderItemText ? itemText : nil
@@ -152,6 +158,7 @@ struct TIGERNetwork {
             }
         }
         if encoderItems != nil { VectorMath.add(encoderItems!.forward(items), into: &summed) }
+        addPathNodeRows(items: items, into: &summed)
         if encoderTextTower != nil, let text = encoderTextFeatures {
             var features = [Float]()
             features.reserveCapacity(items.count * text.dim)
@@ -164,11 +171,13 @@ struct TIGERNetwork {
         return encoder.forward(encoderDropout.forward(embedded, training: training), layout: layout, training: training)
     }
 
-    /// Accumulates the encoder's gradients from dLoss/dstates `[rows, dim]`.
-    mutating func encoderBackward(_ dStates: [Float]) {
+    /// Accumulates the encoder's gradients from dLoss/dstates `[rows, dim]` of the last `encode`,
+    /// whose history positions were `items`.
+    mutating func encoderBackward(_ dStates: [Float], items: [Int32]) {
         let dEmbedded = encoderDropout.backward(encoder.backward(dStates))
         positions.backward(dEmbedded)
         encoderItems?.backward(dEmbedded)
+        pathNodeRowsBackward(items: items, dEmbedded: dEmbedded)
         if encoderTextTower != nil {
             let scale = Float(dim).squareRoot()
             _ = encoderTextTower!.backward(dEmbedded.map { scale * $0 })
@@ -182,6 +191,41 @@ struct TIGERNetwork {
             }
         }
         encoderCodes.backward(dPerCode)
+    }
+
+    /// With `itemPathNodes`: adds `√dim · N[node]` for every node on each item's path to its row of
+    /// `summed` (`[items.count, dim]`).
+    private func addPathNodeRows(items: [Int32], into summed: inout [Float]) {
+        guard let nodeOutputs, !itemPathNodes.isEmpty else { return }
+        let (levels, dim, scale) = (levels, dim, Float(dim).squareRoot())
+        nodeOutputs.value.withUnsafeBufferPointer { rows in
+            summed.withUnsafeMutableBufferPointer { summed in
+                for (row, item) in items.enumerated() {
+                    let target = UnsafeMutableBufferPointer(rebasing: summed[row * dim..<(row + 1) * dim])
+                    for level in 0..<levels {
+                        let node = Int(itemPathNodes[Int(item) * levels + level])
+                        SIMDKernels.axpy(scale, UnsafeBufferPointer(rebasing: rows[node * dim..<(node + 1) * dim]), target)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward of `addPathNodeRows`: accumulates `√dim · dEmbedded` into the path nodes' gradients.
+    private func pathNodeRowsBackward(items: [Int32], dEmbedded: [Float]) {
+        guard let nodeOutputs, !itemPathNodes.isEmpty else { return }
+        let (levels, dim, scale) = (levels, dim, Float(dim).squareRoot())
+        dEmbedded.withUnsafeBufferPointer { dEmbedded in
+            nodeOutputs.gradient.withUnsafeMutableBufferPointer { gradients in
+                for (row, item) in items.enumerated() {
+                    let source = UnsafeBufferPointer(rebasing: dEmbedded[row * dim..<(row + 1) * dim])
+                    for level in 0..<levels {
+                        let node = Int(itemPathNodes[Int(item) * levels + level])
+                        SIMDKernels.axpy(scale, source, UnsafeMutableBufferPointer(rebasing: gradients[node * dim..<(node + 1) * dim]))
+                    }
+                }
+            }
+        }
     }
 
     // MARK: Decoder (teacher forcing)

@@ -153,7 +153,7 @@ struct TIGERTrainer {
             _ = tower.backward(dRepresentations)
             network.textTower = tower
         }
-        network.encoderBackward(dMemory)
+        network.encoderBackward(dMemory, items: batch.inputs)
         return loss
     }
 }
