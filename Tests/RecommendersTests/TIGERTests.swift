@@ -37,23 +37,25 @@ final class TIGERTests: XCTestCase {
         TIGER.Config(dim: 16, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 32, maxLength: maxLength, dropout: 0,
                      learningRate: 0.01, warmupSteps: 0, batchSize: 8, maxEpochs: maxEpochs, patience: maxEpochs,
                      beamWidth: beamWidth, validationBeamWidth: 10, seed: seed, constrainedSoftmax: output.constrainedSoftmax,
-                     nodeOutputRows: output.nodeOutputRows, encoderNodeRows: output == .encoderNodeRows,
-                     tiedOutputTables: output == .tiedOutputTables)
+                     nodeOutputRows: output.nodeOutputRows, encoderNodeRows: output.encoderNodeRows,
+                     tiedOutputTables: output == .tiedOutputTables, decoderLastState: output == .decoderLastState)
     }
 
     /// The output heads the likelihood tests cover: the full softmax over separate output tables,
     /// the trie-constrained one, that with trie-node rows, those rows read by the encoder too
-    /// (`encoderNodeRows`), and the full softmax over the encoder's code embeddings.
+    /// (`encoderNodeRows`), that with the encoder's last state added to the decoder's inputs
+    /// (`decoderLastState`), and the full softmax over the encoder's code embeddings.
     private enum OutputHead: CaseIterable {
-        case fullSoftmax, constrainedSoftmax, nodeOutputRows, encoderNodeRows, tiedOutputTables
+        case fullSoftmax, constrainedSoftmax, nodeOutputRows, encoderNodeRows, decoderLastState, tiedOutputTables
 
-        var nodeOutputRows: Bool { self == .nodeOutputRows || self == .encoderNodeRows }
+        var encoderNodeRows: Bool { self == .encoderNodeRows || self == .decoderLastState }
+        var nodeOutputRows: Bool { self == .nodeOutputRows || encoderNodeRows }
         var constrainedSoftmax: Bool { self == .constrainedSoftmax || nodeOutputRows }
     }
 
     /// A briefly trained model on the cyclic walks (non-trivial but not saturated likelihoods).
-    private func brieflyTrained(beamWidth: Int = 12, output: OutputHead = .fullSoftmax) throws -> TIGER {
-        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3, output: output), codes: codes)
+    private func brieflyTrained(beamWidth: Int = 12, output: OutputHead = .fullSoftmax, seed: Int = 3) throws -> TIGER {
+        let model = try TIGER(config: smallConfig(beamWidth: beamWidth, maxEpochs: 3, seed: seed, output: output), codes: codes)
         try model.fit(Fixtures.cyclicWalks().data)
         return model
     }
@@ -172,12 +174,15 @@ final class TIGERTests: XCTestCase {
     }
 
     private func checkNarrowBeams(output: OutputHead) throws {
-        let fitted = try brieflyTrained(beamWidth: 12, output: output)
+        // A seed whose briefly trained model leaves some narrow beam a top item to prune (with
+        // `decoderLastState`, seed 3's model puts every exact top item under the kept prefixes).
+        let seed = output == .decoderLastState ? 4 : 3
+        let fitted = try brieflyTrained(beamWidth: 12, output: output, seed: seed)
         let state = try fitted.fittedState()
         let histories = probeHistories
         var prunedAway = 0
         for width in [3, 4, 5, 6, 8] {
-            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3, output: output), codes: nil)
+            let narrow = try TIGER(config: smallConfig(beamWidth: width, maxEpochs: 3, seed: seed, output: output), codes: nil)
             try narrow.restoreFittedState(state)
             let scores = Fixtures.scores(of: narrow, histories: histories)
             for (index, history) in histories.enumerated() {
@@ -214,7 +219,8 @@ final class TIGERTests: XCTestCase {
 
         var state = probe.parameters.safetensorsContents(metadata: ["format": "llmrec.tiger.v1", "numItems": "12",
                                                                     "constrainedSoftmax": String(config.constrainedSoftmax),
-                                                                    "encoderNodeRows": String(config.encoderNodeRows)])
+                                                                    "encoderNodeRows": String(config.encoderNodeRows),
+                                                                    "decoderLastState": String(config.decoderLastState)])
         state.tensors["semanticIDs"] = Safetensors.Tensor(shape: [12, 3], values: codes.codes.map(Float.init))
         state.tensors["codebookSizes"] = Safetensors.Tensor(shape: [3], values: [3, 4, 2])
         let untrained = try TIGER(config: config, codes: nil)
@@ -238,7 +244,7 @@ final class TIGERTests: XCTestCase {
         // Untrained, the loss is near the log of the number of code tuples (3 * 4 * 2), or with
         // the trie's levels of the number of items (3 * 2 * 2); not when the encoder reads the
         // randomised node rows, scaled by √dim.
-        if output != .encoderNodeRows {
+        if !output.encoderNodeRows {
             XCTAssertEqual(loss, log(output.constrainedSoftmax ? 12.0 : 24.0), accuracy: 1.5)
         }
     }
@@ -293,8 +299,9 @@ final class TIGERTests: XCTestCase {
     /// levels, decoder blocks (self- and cross-attention), final norm and the output tables; with
     /// `encoderItemIDs`, the encoder's item-ID table too; with `constrainedSoftmax`; with the
     /// trie-node output rows (set to random values: at their initial zeros they pass no gradient
-    /// on), also read by the encoder (`encoderNodeRows`); and with the output tables tied to the
-    /// encoder's code embeddings.
+    /// on), also read by the encoder (`encoderNodeRows`), with the encoder's last state added to
+    /// the decoder's inputs (`decoderLastState`); and with the output tables tied to the encoder's
+    /// code embeddings.
     func testTrainingLossGradientsMatchFiniteDifferences() throws {
         var random = SplitMix64(seed: 11)
         let sequences: [[Int32]] = (0..<6).map { _ in
@@ -302,12 +309,13 @@ final class TIGERTests: XCTestCase {
         }
         let data = TrainingData(numUsers: 6, numItems: 12, sequences: sequences)
         for (encoderItemIDs, output) in [(false, OutputHead.fullSoftmax), (true, .fullSoftmax), (false, .constrainedSoftmax),
-                                         (false, .nodeOutputRows), (false, .encoderNodeRows), (false, .tiedOutputTables)] {
+                                         (false, .nodeOutputRows), (false, .encoderNodeRows), (false, .decoderLastState),
+                                         (false, .tiedOutputTables)] {
             let config = TIGER.Config(dim: 8, heads: 2, encoderBlocks: 1, decoderBlocks: 1, feedForward: 16, maxLength: 4,
                                       dropout: 0, beamWidth: 12, seed: 9, encoderItemIDs: encoderItemIDs,
                                       constrainedSoftmax: output.constrainedSoftmax, nodeOutputRows: output.nodeOutputRows,
-                                      encoderNodeRows: output == .encoderNodeRows,
-                                      tiedOutputTables: output == .tiedOutputTables)
+                                      encoderNodeRows: output.encoderNodeRows, tiedOutputTables: output == .tiedOutputTables,
+                                      decoderLastState: output == .decoderLastState)
             let probe = try TIGER(config: config, codes: codes).lossProbe(for: data)
             randomiseNodeRows(probe)
             checkLossGradients(of: probe, encoderItemIDs: encoderItemIDs, tiedOutputTables: output == .tiedOutputTables)
@@ -525,6 +533,10 @@ final class TIGERTests: XCTestCase {
         var nodeInputs = state
         nodeInputs.metadata["encoderNodeRows"] = "true"
         try assertRefused(fresh(), nodeInputs, containing: "encoderNodeRows true")
+        // And one whose decoder read the encoder's last state.
+        var lastState = state
+        lastState.metadata["decoderLastState"] = "true"
+        try assertRefused(fresh(), lastState, containing: "decoderLastState true")
 
         // A failed restore leaves a restored model scoring as before.
         let restored = try fresh()
@@ -633,7 +645,7 @@ final class TIGERTests: XCTestCase {
                                         "learningRate", "warmupSteps", "weightDecay", "gradientClip", "batchSize", "maxEpochs",
                                         "patience", "beamWidth", "validationBeamWidth", "seed", "encoderItemIDs",
                                         "encoderItemText", "constrainedSoftmax", "nodeOutputRows", "encoderNodeRows",
-                                        "popularityCorrection", "tiedOutputTables"])
+                                        "popularityCorrection", "tiedOutputTables", "decoderLastState"])
         XCTAssertEqual(json["beamWidth"] as? Int, 50)
         XCTAssertEqual(try JSONDecoder().decode(TIGER.Config.self, from: JSONEncoder().encode(config)), config)
         XCTAssertEqual(TIGER.modelName, "tiger")

@@ -19,7 +19,7 @@ extension TIGER: PersistentRecommender {
     ///   `[numItems]` (1 for an item without interactions at fit time, else 0).
     ///
     /// Metadata: `format` `"llmrec.tiger.v1"`, `numItems`, `semanticIDs` (their source),
-    /// `encoderItemText`, `constrainedSoftmax`, `encoderNodeRows`, and `epochsRun` / `bestEpoch` of the fit.
+    /// `encoderItemText`, `constrainedSoftmax`, `encoderNodeRows`, `decoderLastState`, and `epochsRun` / `bestEpoch` of the fit.
     /// - Throws: `SequentialStateError.notFitted` before `fit`.
     public func fittedState() throws -> Safetensors.Contents {
         guard let network, let codes else { throw SequentialStateError.notFitted(model: Self.modelName) }
@@ -29,6 +29,7 @@ extension TIGER: PersistentRecommender {
         contents.metadata["encoderItemText"] = String(config.encoderItemText)
         contents.metadata["constrainedSoftmax"] = String(config.constrainedSoftmax)
         contents.metadata["encoderNodeRows"] = String(config.encoderNodeRows)
+        contents.metadata["decoderLastState"] = String(config.decoderLastState)
         contents.tensors["semanticIDs"] = Safetensors.Tensor(shape: [codes.count, codes.levels], values: codes.codes.map { exactFloat(Int($0)) })
         contents.tensors["codebookSizes"] = Safetensors.Tensor(shape: [codes.levels], values: codes.codebookSizes.map(exactFloat))
         if trainingTargetCounts.count == numItems {
@@ -57,10 +58,10 @@ extension TIGER: PersistentRecommender {
         guard let levels = state.tensors["codebookSizes"]?.shape.first, levels > 0 else {
             throw SafetensorsError.missingTensor("codebookSizes")
         }
-        // The text and node-row inputs and the softmax's normalisation add no tensor, so the flags are checked by
-        // name; states saved before they existed had them off.
+        // The text, node-row and last-state inputs and the softmax's normalisation add no tensor,
+        // so the flags are checked by name; states saved before they existed had them off.
         for (flag, value) in [("encoderItemText", config.encoderItemText), ("constrainedSoftmax", config.constrainedSoftmax),
-                              ("encoderNodeRows", config.encoderNodeRows)] {
+                              ("encoderNodeRows", config.encoderNodeRows), ("decoderLastState", config.decoderLastState)] {
             let saved = state.metadata[flag] == "true"
             guard saved == value else {
                 throw SafetensorsError.badHeader("\(Self.stateFormat) state saved with \(flag) \(saved), "

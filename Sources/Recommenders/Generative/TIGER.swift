@@ -116,6 +116,11 @@ public final class TIGER: EpochTrainedRecommender {
         /// separate output table (shared input and output code embeddings, as SASRec and HLLM score
         /// items against the representations they read). Default false.
         public var tiedOutputTables: Bool
+        /// Adds the encoder's state at the history's last position to every decoder input token, a
+        /// direct path from the user's summary to each level's prediction beside cross-attention
+        /// (SASRec scores items from that state alone; through cross-attention alone the decoder
+        /// has to find the last position among the history's states by content). Default false.
+        public var decoderLastState: Bool
 
         /// A configuration; every argument has the documented default.
         public init(dim: Int = 64, heads: Int = 2, encoderBlocks: Int = 2, decoderBlocks: Int = 2, feedForward: Int = 256,
@@ -124,7 +129,7 @@ public final class TIGER: EpochTrainedRecommender {
                     patience: Int = 8, beamWidth: Int = 50, validationBeamWidth: Int = 10, seed: Int = 42,
                     encoderItemIDs: Bool = false, encoderItemText: Bool = false, constrainedSoftmax: Bool = false,
                     nodeOutputRows: Bool = false, encoderNodeRows: Bool = false, popularityCorrection: Float = 0,
-                    tiedOutputTables: Bool = false) {
+                    tiedOutputTables: Bool = false, decoderLastState: Bool = false) {
             self.dim = dim
             self.heads = heads
             self.encoderBlocks = encoderBlocks
@@ -149,6 +154,7 @@ public final class TIGER: EpochTrainedRecommender {
             self.encoderNodeRows = encoderNodeRows
             self.popularityCorrection = popularityCorrection
             self.tiedOutputTables = tiedOutputTables
+            self.decoderLastState = decoderLastState
         }
 
         /// `tiger-hybrid`'s defaults: these, with `encoderItemText` on.

@@ -67,9 +67,10 @@ struct TIGERBeamSearch {
             return projection.forward(memory)
         }
 
+        let userStates = SequentialUserModel.lastStates(memory, layout: memoryLayout, dim: dim)
         var beams = Beams(users: histories.count, levels: levels, blocks: network.decoderBlocks.count, dim: dim)
         for level in 0..<levels {
-            var x = stepInputs(beams: beams, level: level)
+            var x = stepInputs(beams: beams, level: level, userStates: userStates)
             for b in network.decoderBlocks.indices {
                 x = decoderBlockStep(b, x: x, beams: &beams, level: level, memoryKeyValues: crossKeyValues[b],
                                      memoryLayout: memoryLayout)
@@ -84,12 +85,13 @@ struct TIGERBeamSearch {
             generated[beams.user[r]].items.append(trie.item[beams.node[r]])
             generated[beams.user[r]].scores.append(beams.score[r])
         }
-        return (generated, SequentialUserModel.lastStates(memory, layout: memoryLayout, dim: dim))
+        return (generated, userStates)
     }
 
     /// Decoder inputs of step `level`, `[beams, dim]`: the token embedding (BOS at level 0, else the
-    /// code of the beam's node at level `level - 1`) plus the level embedding.
-    private mutating func stepInputs(beams: Beams, level: Int) -> [Float] {
+    /// code of the beam's node at level `level - 1`) plus the level embedding, plus with
+    /// `decoderReadsLastState` the beam's user's row of `userStates` `[users, dim]`.
+    private mutating func stepInputs(beams: Beams, level: Int, userStates: [Float]) -> [Float] {
         let dim = network.dim
         let tokens = beams.node.map { node in
             level == 0 ? Int32(0) : Int32(network.decoderOffsets[level - 1]) + trie.code[node]
@@ -100,6 +102,14 @@ struct TIGERBeamSearch {
             x.withUnsafeMutableBufferPointer { x in
                 for r in 0..<tokens.count {
                     SIMDKernels.axpy(1, levelRow, UnsafeMutableBufferPointer(rebasing: x[r * dim..<(r + 1) * dim]))
+                }
+                guard network.decoderReadsLastState else { return }
+                userStates.withUnsafeBufferPointer { states in
+                    for r in 0..<tokens.count {
+                        let user = beams.user[r]
+                        SIMDKernels.axpy(1, UnsafeBufferPointer(rebasing: states[user * dim..<(user + 1) * dim]),
+                                         UnsafeMutableBufferPointer(rebasing: x[r * dim..<(r + 1) * dim]))
+                    }
                 }
             }
         }

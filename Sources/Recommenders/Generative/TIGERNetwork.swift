@@ -81,6 +81,12 @@ struct TIGERNetwork {
     /// `[numItems, featureDim]`.
     var encoderTextTower: Linear?
     let encoderTextFeatures: TIGER.ItemText?
+    /// With `decoderLastState`: whether every decoder input token gets the encoder's state at its
+    /// target's last history position.
+    let decoderReadsLastState: Bool
+    /// The memory row each decoder row of the last `decode` read as its last state (-1 for an
+    /// empty history, which adds nothing, as the beam's zero state), `[rows]`.
+    private var lastStateRows: [Int] = []
 
     /// A freshly initialised network over the catalogue coded by `codes`, drawing from `random`
     /// (then the text tower over `itemText`'s features, for the hybrid, then the item-ID table,
@@ -122,6 +128,7 @@ struct TIGERNetwork {
             ? Parameter(name: "output.nodes", shape: [trieNodes, dim], value: [Float](repeating: 0, count: trieNodes * dim),
                         decays: true)
             : nil
+        decoderReadsLastState = config.decoderLastState
         itemPathNodes = config.encoderNodeRows ? trie?.pathNodes(of: codes) ?? [] : []
         textTower = itemText.map { Linear(name: "dense.textTower", inputSize: $0.dim, outputSize: dim, random: &random) }
         encoderTextTower = config.encoderItemText ? textTower : nil
@@ -254,6 +261,18 @@ struct TIGERNetwork {
                          keyLimits: [Int32], training: Bool) -> [Float] {
         let layout = SequenceLayout.packed(lengths: Array(repeating: levels, count: tokens.count / levels))
         var x = decoderLevels.forward(decoderTokens.forward(tokens), layout: layout)
+        if decoderReadsLastState {
+            lastStateRows = []
+            lastStateRows.reserveCapacity(tokens.count)
+            for (user, (start, length)) in zip(crossLayout.starts, crossLayout.lengths).enumerated() {
+                for row in start..<start + length {
+                    lastStateRows.append(keyLimits[row] > 0 ? memoryLayout.starts[user] + Int(keyLimits[row]) - 1 : -1)
+                }
+            }
+            for (row, source) in lastStateRows.enumerated() where source >= 0 {
+                for j in 0..<dim { x[row * dim + j] += memory[source * dim + j] }
+            }
+        }
         x = decoderDropout.forward(x, training: training)
         for b in decoderBlocks.indices {
             x = decoderBlocks[b].forward(x, layout: layout, crossLayout: crossLayout, memory: memory,
@@ -274,6 +293,11 @@ struct TIGERNetwork {
         let dTokens = decoderDropout.backward(dx)
         decoderLevels.backward(dTokens)
         decoderTokens.backward(dTokens)
+        if decoderReadsLastState {
+            for (row, source) in lastStateRows.enumerated() where source >= 0 {
+                for j in 0..<dim { dMemory[source * dim + j] += dTokens[row * dim + j] }
+            }
+        }
         return dMemory
     }
 
