@@ -19,7 +19,8 @@ extension TIGER: PersistentRecommender {
     ///   `[numItems]` (1 for an item without interactions at fit time, else 0).
     ///
     /// Metadata: `format` `"llmrec.tiger.v1"`, `numItems`, `semanticIDs` (their source),
-    /// `encoderItemText`, `constrainedSoftmax`, `encoderNodeRows`, `decoderLastState`, and `epochsRun` / `bestEpoch` of the fit.
+    /// `encoderItemText`, `constrainedSoftmax`, `encoderNodeRows`, `decoderLastState`, and
+    /// `epochsRun` / `bestEpoch` of the fit.
     /// - Throws: `SequentialStateError.notFitted` before `fit`.
     public func fittedState() throws -> Safetensors.Contents {
         guard let network, let codes else { throw SequentialStateError.notFitted(model: Self.modelName) }

@@ -11,9 +11,10 @@ import SemanticIDs
 /// Per batch of users:
 /// 1. the encoder runs once over each history's last `maxLength` items (packed);
 /// 2. each decoder block projects those states to cross-attention keys and values once;
-/// 3. step `l` feeds every live beam's last token (BOS, then the code chosen at level `l-1`)
-///    through the decoder with a key-value cache of the earlier steps' self-attention, so a step
-///    costs one token per beam; the level's output table gives log-probabilities (a full softmax
+/// 3. step `l` feeds every live beam's last token (BOS, then the code chosen at level `l-1`; with
+///    `decoderLastState` plus the user's last encoder state) through the decoder with a key-value
+///    cache of the earlier steps' self-attention, so a step costs one token per beam; the level's
+///    output table gives log-probabilities (a full softmax
 ///    over the codebook, or with `constrainedSoftmax` over the codes the trie allows after the
 ///    beam's prefix: the model's own likelihood either way); each user keeps its `beamWidth` best
 ///    children `score + log p(code)` over all its beams (ties: lower trie node, i.e. the
@@ -90,7 +91,7 @@ struct TIGERBeamSearch {
 
     /// Decoder inputs of step `level`, `[beams, dim]`: the token embedding (BOS at level 0, else the
     /// code of the beam's node at level `level - 1`) plus the level embedding, plus with
-    /// `decoderReadsLastState` the beam's user's row of `userStates` `[users, dim]`.
+    /// `decoderLastState` the beam's user's row of `userStates` `[users, dim]`.
     private mutating func stepInputs(beams: Beams, level: Int, userStates: [Float]) -> [Float] {
         let dim = network.dim
         let tokens = beams.node.map { node in

@@ -18,8 +18,9 @@ import SemanticIDs
 ///   the item's path join it too, scaled by √dim (input and output tied at the node level).
 /// - **Decoder.** For the item after position `t`: tokens `BOS, c_1, ..., c_{L-1}` (one embedding
 ///   table, a row per (level, code) of the first `L-1` levels and one for BOS) plus a learned level
-///   embedding, plus with `decoderLastState` the encoder state at `t`; dropout; pre-LN decoder blocks (causal self-attention, cross-attention to the
-///   encoder states `0...t`, feed-forward) and a final LayerNorm. The state after token `l`
+///   embedding, plus with `decoderLastState` the encoder state at `t`; dropout; pre-LN decoder
+///   blocks (causal self-attention, cross-attention to the encoder states `0...t`, feed-forward)
+///   and a final LayerNorm. The state after token `l`
 ///   gives the logits of code `c_{l+1}` against level `l`'s output table (`[V_l, dim]`). With
 ///   `nodeOutputRows` each code's logit also gets `h · N[node]`, a learned row of the trie node the
 ///   code leads to under the row's prefix, so siblings differ by more than their shared code rows
