@@ -270,8 +270,13 @@ struct TIGERNetwork {
                     lastStateRows.append(keyLimits[row] > 0 ? memoryLayout.starts[user] + Int(keyLimits[row]) - 1 : -1)
                 }
             }
-            for (row, source) in lastStateRows.enumerated() where source >= 0 {
-                for j in 0..<dim { x[row * dim + j] += memory[source * dim + j] }
+            memory.withUnsafeBufferPointer { memory in
+                x.withUnsafeMutableBufferPointer { x in
+                    for (row, source) in lastStateRows.enumerated() where source >= 0 {
+                        SIMDKernels.axpy(1, UnsafeBufferPointer(rebasing: memory[source * dim..<(source + 1) * dim]),
+                                         UnsafeMutableBufferPointer(rebasing: x[row * dim..<(row + 1) * dim]))
+                    }
+                }
             }
         }
         x = decoderDropout.forward(x, training: training)
@@ -295,8 +300,13 @@ struct TIGERNetwork {
         decoderLevels.backward(dTokens)
         decoderTokens.backward(dTokens)
         if decoderReadsLastState {
-            for (row, source) in lastStateRows.enumerated() where source >= 0 {
-                for j in 0..<dim { dMemory[source * dim + j] += dTokens[row * dim + j] }
+            dTokens.withUnsafeBufferPointer { dTokens in
+                dMemory.withUnsafeMutableBufferPointer { dMemory in
+                    for (row, source) in lastStateRows.enumerated() where source >= 0 {
+                        SIMDKernels.axpy(1, UnsafeBufferPointer(rebasing: dTokens[row * dim..<(row + 1) * dim]),
+                                         UnsafeMutableBufferPointer(rebasing: dMemory[source * dim..<(source + 1) * dim]))
+                    }
+                }
             }
         }
         return dMemory
